@@ -1,0 +1,47 @@
+# The course's commands. `make lab` to learn, `make test` to check everything.
+# Both create .venv and install what is missing first, so they work on a fresh machine.
+
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.course-installed
+PORT   ?= 8888
+ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
+JOBS   ?= 2
+
+.PHONY: help setup lab test lint verify-notebooks execute bench clean
+
+help:
+	@echo "make lab      open the course in JupyterLab (sets up .venv first)"
+	@echo "make test     ruff, stripped-notebook check, unit tests and every notebook under nbval"
+	@echo "make execute  re-run the notebooks and refresh their check-tagged outputs"
+	@echo "make clean    remove .venv and generated files"
+
+setup: $(STAMP)
+
+$(STAMP): requirements.txt pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --disable-pip-version-check -q -r requirements.txt
+	$(PY) -m pip install --disable-pip-version-check -q --no-deps -e .
+	@touch $(STAMP)
+
+lab: $(STAMP)
+	@echo "Starting JupyterLab on notebooks/ at http://127.0.0.1:$(PORT)/lab (the token is printed below)."
+	cd notebooks && ../$(VENV)/bin/jupyter lab --no-browser $(ROOT_FLAG) --ip=127.0.0.1 --port=$(PORT) \
+		--ServerApp.root_dir=. --LabApp.default_url=/lab/tree/00_start_here.ipynb
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+
+verify-notebooks: $(STAMP)
+	$(PY) tools/nbtools.py verify
+
+test: lint verify-notebooks
+	COURSE_HEADLESS=1 $(PY) -m pytest -n $(JOBS) --dist loadfile
+
+execute: $(STAMP)
+	$(PY) tools/nbtools.py execute
+
+clean:
+	rm -rf $(VENV) student site slides .pytest_cache .ruff_cache
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +
