@@ -84,6 +84,8 @@ def cmd_execute(paths: list[Path], timeout: int = 600) -> int:
     from nbclient import NotebookClient
 
     os.environ["COURSE_HEADLESS"] = "1"
+    for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):  # as under `make test`
+        os.environ.setdefault(var, "1")
     for path in paths:
         nb = read(path)
         start = time.perf_counter()
