@@ -38,15 +38,19 @@ def stripped(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     nb.metadata = {k: v for k, v in nb.metadata.items() if k in KEEP_NOTEBOOK_METADATA}
     if "language_info" in nb.metadata:
         nb.metadata["language_info"] = {"name": "python"}
+    number = 0
     for cell in nb.cells:
         cell.metadata = {k: v for k, v in cell.metadata.items() if k in ("tags", "slideshow")}
         cell.pop("id", None)
         if cell.cell_type == "code":
-            cell.execution_count = None
+            number += 1
+            # nbval skips a checked cell whose execution count is empty, so checked cells get a stable
+            # number (their position among the code cells); every other cell is cleared.
+            cell.execution_count = number if is_checked(cell) else None
             if is_checked(cell):
                 for out in cell.outputs:
                     if "execution_count" in out:
-                        out["execution_count"] = None
+                        out["execution_count"] = number
             else:
                 cell.outputs = []
     nb.nbformat, nb.nbformat_minor = 4, 4
