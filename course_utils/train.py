@@ -134,7 +134,7 @@ def fit(
             if clip_grad is not None:
                 torch.nn.utils.clip_grad_norm_(model.parameters(), clip_grad)
             optimizer.step()
-            total += float(loss) * len(y)
+            total += loss.item() * len(y)
             count += len(y)
         history.train_loss.append(total / max(count, 1))
         postfix = {"train": f"{history.train_loss[-1]:.4f}"}

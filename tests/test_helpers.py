@@ -1,0 +1,180 @@
+"""train, checks, widgets, source and results: the small helpers do what they say."""
+
+import json
+
+import ipywidgets
+import numpy as np
+import pytest
+import torch
+from torch.utils.data import DataLoader, TensorDataset
+
+from course_utils import cells, checks, results, source, train, widgets
+
+
+def tiny_problem(seed=0, n=64):
+    gen = torch.Generator().manual_seed(seed)
+    x = torch.randn(n, 3, generator=gen)
+    y = x @ torch.tensor([[1.0], [-2.0], [0.5]]) + 0.3
+    return DataLoader(TensorDataset(x, y), batch_size=16, shuffle=False)
+
+
+def test_fit_lowers_the_loss():
+    train.set_seed(0)
+    model = torch.nn.Linear(3, 1)
+    loader = tiny_problem()
+    before = train.evaluate(model, loader, torch.nn.functional.mse_loss)["loss"]
+    history = train.fit(model, loader, torch.nn.functional.mse_loss, epochs=30, lr=0.05, progress=False,
+                        device="cpu")
+    after = train.evaluate(model, loader, torch.nn.functional.mse_loss)["loss"]
+    assert history.epochs == 30 and after < 0.01 * before
+    assert history.train_loss[-1] < history.train_loss[0]
+
+
+def test_fit_early_stopping_restores_best_weights():
+    train.set_seed(1)
+    model = torch.nn.Linear(3, 1)
+    loader, val = tiny_problem(0), tiny_problem(1)
+    mae = lambda p, t: torch.mean(torch.abs(p - t))
+    history = train.fit(model, loader, torch.nn.functional.mse_loss, epochs=200, lr=0.5, val_loader=val,
+                        patience=3, metrics={"mae": mae}, progress=False, device="cpu")
+    assert history.epochs < 200  # stopped early
+    assert len(history.metrics["mae"]) == history.epochs
+    best = min(history.val_loss)
+    assert history.val_loss[history.best_epoch] == best
+    now = train.evaluate(model, val, torch.nn.functional.mse_loss)["loss"]
+    assert now == pytest.approx(best, rel=1e-6)
+
+
+def test_fit_clips_gradients(monkeypatch):
+    calls = []
+    real = torch.nn.utils.clip_grad_norm_
+    monkeypatch.setattr(torch.nn.utils, "clip_grad_norm_", lambda p, m: calls.append(m) or real(p, m))
+    train.fit(torch.nn.Linear(3, 1), tiny_problem(), torch.nn.functional.mse_loss, epochs=1, clip_grad=1.0,
+              progress=False, device="cpu")
+    assert calls == [1.0] * 4
+
+
+def test_fit_bad_arguments():
+    with pytest.raises(ValueError, match="epochs must be at least 1"):
+        train.fit(torch.nn.Linear(3, 1), tiny_problem(), torch.nn.functional.mse_loss, epochs=0)
+    with pytest.raises(ValueError, match="patience .* needs a val_loader"):
+        train.fit(torch.nn.Linear(3, 1), tiny_problem(), torch.nn.functional.mse_loss, patience=2)
+
+
+def test_predict_and_seed_repeat():
+    train.set_seed(3)
+    a = torch.nn.Linear(3, 1)
+    train.set_seed(3)
+    b = torch.nn.Linear(3, 1)
+    pa, pb = train.predict(a, tiny_problem()), train.predict(b, tiny_problem())
+    assert pa.shape == (64, 1)
+    torch.testing.assert_close(pa, pb)
+
+
+# ---- checks ------------------------------------------------------------------------------------
+
+
+def reference_step(x, h, params):
+    return cells.rnn_step(x, h, params)["h"]
+
+
+def rnn_inputs(rng):
+    params = {"weight_ih": rng.normal(size=(4, 3)), "weight_hh": rng.normal(size=(4, 4)),
+              "bias_ih": rng.normal(size=4), "bias_hh": rng.normal(size=4)}
+    return rng.normal(size=3), rng.normal(size=4), params
+
+
+def test_check_function_passes_a_right_answer(capsys):
+    def my_step(x, h, p):
+        return np.tanh(p["weight_ih"] @ x + p["bias_ih"] + p["weight_hh"] @ h + p["bias_hh"])
+
+    assert checks.check_function(my_step, reference_step, rnn_inputs)
+    assert "matches the reference" in capsys.readouterr().out
+
+
+def test_check_function_catches_a_wrong_answer():
+    def forgot_bias(x, h, p):
+        return np.tanh(p["weight_ih"] @ x + p["weight_hh"] @ h)
+
+    with pytest.raises(checks.CheckFailed, match="differs from the reference.*expected"):
+        checks.check_function(forgot_bias, reference_step, rnn_inputs)
+
+
+def test_check_function_hints_at_a_transpose():
+    def transposed(x, h, p):
+        return np.zeros((4, 3))
+
+    def ref(x, h, p):
+        return np.zeros((3, 4))
+
+    with pytest.raises(checks.CheckFailed, match=r"shape \(4, 3\), expected \(3, 4\).*transposed"):
+        checks.check_function(transposed, ref, rnn_inputs)
+
+
+def test_check_function_unwritten_exercise_is_kind():
+    def todo(x, h, p):
+        raise NotImplementedError
+
+    with pytest.raises(checks.CheckFailed, match="not written yet"):
+        checks.check_function(todo, reference_step, rnn_inputs)
+
+
+def test_check_value_and_choice(capsys):
+    assert checks.check_value(0.12345, 0.1234, atol=1e-3)
+    assert checks.check_value((np.ones(2), torch.zeros(3)), (np.ones(2), np.zeros(3)))
+    with pytest.raises(checks.CheckFailed, match="expected a tuple of 2"):
+        checks.check_value(1.0, (1.0, 2.0))
+    with pytest.raises(checks.CheckFailed, match="Hint: look again"):
+        checks.check_value(2.0, 1.0, hint="look again")
+    assert checks.check_choice(" B ", "b")
+    with pytest.raises(checks.CheckFailed, match="no answer yet"):
+        checks.check_choice(None, "b")
+    with pytest.raises(checks.CheckFailed, match="'a' is not right"):
+        checks.check_choice("a", "b", explanation="Because.")
+    assert "✅" in capsys.readouterr().out
+
+
+# ---- widgets, source, results -------------------------------------------------------------------
+
+
+def test_widgets_headless_calls_once_and_describes(monkeypatch, capsys):
+    monkeypatch.setenv("COURSE_HEADLESS", "1")
+    seen = []
+    widgets.interact_or_print(lambda w, n: seen.append((w, n)),
+                              w=ipywidgets.FloatSlider(value=0.5, min=0.1, max=2.0), n=ipywidgets.IntSlider(value=20))
+    assert seen == [(0.5, 20)]
+    out = capsys.readouterr().out
+    assert "[headless]" in out and "w from 0.1 to 2.0 (now 0.5)" in out
+
+
+def test_widgets_live_builds_an_interactive(monkeypatch):
+    monkeypatch.setenv("COURSE_HEADLESS", "0")
+    panel = widgets.interact_or_print(lambda text: len(text), text=ipywidgets.Text(value="good film"))
+    assert isinstance(panel, ipywidgets.interactive)
+    assert panel.result == 9
+
+
+def test_widgets_refuse_non_controls():
+    with pytest.raises(TypeError, match="must be an ipywidgets control"):
+        widgets.interact_or_print(lambda a: a, a=3)
+
+
+def test_show_source_prints_the_real_code(capsys, monkeypatch):
+    import IPython.display
+
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", lambda obj: shown.append(obj.data))
+    source.show_source(cells.rnn_step)
+    assert "def rnn_step" in shown[0] and "course_utils.cells.rnn_step" in shown[0]
+
+
+def test_record_result(tmp_path, monkeypatch):
+    monkeypatch.delenv("COURSE_RESULTS_DIR", raising=False)
+    assert results.record_result("forecast", {"best_mae": 2.0}) is None
+    monkeypatch.setenv("COURSE_RESULTS_DIR", str(tmp_path))
+    path = results.record_result("forecast", {"best_mae": 2.0, "best_model": "LSTM"})
+    assert json.loads(path.read_text()) == {"best_mae": 2.0, "best_model": "LSTM"}
+    with pytest.raises(ValueError, match="finite numbers"):
+        results.record_result("forecast", {"best_mae": float("nan")})
+    with pytest.raises(ValueError, match="plain identifier"):
+        results.record_result("../x", {})

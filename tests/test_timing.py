@@ -1,0 +1,83 @@
+"""time_forward_backward returns medians in milliseconds and rejects bad input (no timing assertions)."""
+
+import math
+
+import pytest
+import torch
+
+from course_utils.timing import time_forward_backward
+
+
+def small_lstm():
+    torch.manual_seed(0)
+    return torch.nn.LSTM(3, 4, batch_first=True)
+
+
+def test_returns_the_three_times_for_a_module_returning_a_tuple():
+    module, x = small_lstm(), torch.randn(2, 5, 3)
+    result = time_forward_backward(module, x, repeats=3, warmup=1)
+    assert set(result) == {"forward_ms", "backward_ms", "total_ms"}
+    assert all(isinstance(v, float) and math.isfinite(v) and v >= 0 for v in result.values())
+    assert result["total_ms"] == pytest.approx(result["forward_ms"] + result["backward_ms"])
+    # the backward pass really ran: the module holds gradients of the right shape
+    assert module.weight_hh_l0.grad is not None and module.weight_hh_l0.grad.shape == (16, 4)
+
+
+def test_plain_tensor_output_and_zero_warmup():
+    module = torch.nn.Linear(3, 2)
+    result = time_forward_backward(module, torch.randn(4, 3), repeats=1, warmup=0)
+    assert result["forward_ms"] >= 0 and result["backward_ms"] >= 0
+
+
+def test_gradients_do_not_pile_up_over_runs():
+    module, x = small_lstm(), torch.randn(2, 5, 3)
+    time_forward_backward(module, x, repeats=4, warmup=2)
+    after_many = module.weight_ih_l0.grad.clone()
+    time_forward_backward(module, x, repeats=1, warmup=0)
+    torch.testing.assert_close(module.weight_ih_l0.grad, after_many)
+
+
+def test_input_that_requires_grad_is_enough():
+    module = torch.nn.Tanh()  # no parameters
+    x = torch.randn(3, requires_grad=True)
+    time_forward_backward(module, x, repeats=2)
+    torch.testing.assert_close(x.grad, 1 - torch.tanh(x.detach()) ** 2)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"repeats": 0}, "repeats must be an int of at least 1"),
+        ({"repeats": 2.5}, "repeats must be an int"),
+        ({"warmup": -1}, "warmup must be an int of at least 0"),
+    ],
+)
+def test_bad_counts_raise(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        time_forward_backward(small_lstm(), torch.randn(1, 2, 3), **kwargs)
+
+
+def test_nothing_to_differentiate_raises():
+    module = small_lstm().requires_grad_(False)
+    with pytest.raises(ValueError, match="nothing to differentiate"):
+        time_forward_backward(module, torch.randn(1, 2, 3))
+
+
+def test_wrong_types_raise():
+    with pytest.raises(TypeError, match="module must be a torch.nn.Module"):
+        time_forward_backward(lambda x: x, torch.randn(2))
+    with pytest.raises(TypeError, match="x must be a torch.Tensor"):
+        time_forward_backward(small_lstm(), [[1.0, 2.0, 3.0]])
+
+
+def test_module_returning_no_tensor_raises():
+    class Bad(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.w = torch.nn.Parameter(torch.ones(1))
+
+        def forward(self, x):
+            return {"out": x * self.w}
+
+    with pytest.raises(TypeError, match="must return a tensor"):
+        time_forward_backward(Bad(), torch.randn(2))

@@ -1,0 +1,130 @@
+"""Windows, rolling-origin splits and the time split: counts, alignment, no leakage, clear errors."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from course_utils.windows import make_windows, rolling_origin_splits, time_split
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    n=st.integers(2, 60),
+    window=st.integers(1, 20),
+    horizon=st.integers(1, 10),
+    stride=st.integers(1, 7),
+    features=st.sampled_from([None, 1, 3]),
+)
+def test_windows_count_and_alignment(n, window, horizon, stride, features):
+    if window + horizon > n:
+        with pytest.raises(ValueError, match="window \\+ horizon must be at most len\\(series\\)"):
+            make_windows(np.arange(n, dtype=float), window, horizon, stride)
+        return
+    base = np.arange(n, dtype=float)
+    series = base if features is None else np.stack([base * (f + 1) for f in range(features)], axis=1)
+    X, y = make_windows(series, window, horizon, stride)
+    count = (n - window - horizon) // stride + 1
+    assert len(X) == len(y) == count
+    tail = () if features is None else (features,)
+    assert X.shape == (count, window, *tail) and y.shape == (count, horizon, *tail)
+    for k in range(count):
+        s = k * stride
+        np.testing.assert_array_equal(X[k], series[s : s + window])
+        np.testing.assert_array_equal(y[k], series[s + window : s + window + horizon])
+    # every target comes strictly after every input of its window
+    first = X if features is None else X[..., 0]
+    last_y = y if features is None else y[..., 0]
+    assert np.all(first.max(axis=1) < last_y.min(axis=1))
+
+
+def test_target_column_by_index_and_name():
+    df = pd.DataFrame({"a": np.arange(10.0), "b": np.arange(10.0) * 10})
+    X, y = make_windows(df, 3, 2, target="b")
+    assert X.shape == (6, 3, 2) and y.shape == (6, 2)
+    np.testing.assert_array_equal(y[0], [30.0, 40.0])
+    _, y_idx = make_windows(df.to_numpy(), 3, 2, target=1)
+    np.testing.assert_array_equal(y, y_idx)
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, match",
+    [
+        ({"window": 0}, ValueError, "window must be at least 1; got window=0"),
+        ({"window": 3, "horizon": 0}, ValueError, "horizon must be at least 1"),
+        ({"window": 3, "stride": -1}, ValueError, "stride must be at least 1"),
+        ({"window": 2.5}, TypeError, "window must be an integer"),
+        ({"window": 9, "horizon": 2}, ValueError, "Use a shorter window or horizon"),
+        ({"window": 3, "target": 0}, ValueError, "target selects a column, so it needs a 2-D series"),
+    ],
+)
+def test_bad_window_arguments(kwargs, error, match):
+    with pytest.raises(error, match=match):
+        make_windows(np.arange(10.0), **kwargs)
+
+
+def test_nan_and_inf_are_refused_with_advice():
+    series = np.arange(10.0)
+    series[4] = np.nan
+    with pytest.raises(ValueError, match="1 NaN or infinite value.*interpolate"):
+        make_windows(series, 3)
+    with pytest.raises(ValueError, match="NaN or infinite"):
+        make_windows(np.array([1.0, np.inf, 2.0, 3.0]), 2)
+
+
+def test_bad_series_and_target():
+    with pytest.raises(ValueError, match="1-D \\(n,\\) or 2-D"):
+        make_windows(np.zeros((5, 2, 2)), 2)
+    with pytest.raises(ValueError, match="must hold numbers"):
+        make_windows(np.array(["a", "b", "c"]), 1)
+    with pytest.raises(ValueError, match="target must be a column index in 0..1; got 2"):
+        make_windows(np.zeros((6, 2)), 2, target=2)
+    with pytest.raises(ValueError, match="'c' is not a column"):
+        make_windows(pd.DataFrame({"a": range(6), "b": range(6)}), 2, target="c")
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    n=st.integers(2, 80),
+    initial=st.integers(1, 40),
+    horizon=st.integers(1, 10),
+    step=st.integers(1, 9),
+    sliding=st.booleans(),
+)
+def test_rolling_origin_properties(n, initial, horizon, step, sliding):
+    if initial + horizon > n:
+        with pytest.raises(ValueError, match="initial \\+ horizon must be at most n_samples"):
+            rolling_origin_splits(n, initial, horizon, step, sliding)
+        return
+    splits = rolling_origin_splits(n, initial, horizon, step, sliding)
+    origins = list(range(initial, n - horizon + 1, step))
+    assert len(splits) == len(origins)
+    for (train, test), origin in zip(splits, origins, strict=True):
+        np.testing.assert_array_equal(test, np.arange(origin, origin + horizon))
+        expected_start = origin - initial if sliding else 0
+        np.testing.assert_array_equal(train, np.arange(expected_start, origin))
+        assert train.max() < test.min()  # no leakage: training strictly before testing
+        assert test.max() < n
+
+
+def test_rolling_origin_bad_arguments():
+    with pytest.raises(ValueError, match="initial must be at least 1"):
+        rolling_origin_splits(10, 0)
+    with pytest.raises(ValueError, match="step must be at least 1"):
+        rolling_origin_splits(10, 3, step=0)
+
+
+def test_time_split():
+    s = pd.Series(np.arange(1461.0), index=pd.date_range("2012-01-01", "2015-12-31", freq="D"))
+    train, val, test = time_split(s, "2014-01-01", "2015-01-01")
+    assert (len(train), len(val), len(test)) == (731, 365, 365)
+    assert train.index.max() < val.index.min() and val.index.max() < test.index.min()
+    with pytest.raises(ValueError, match="val_start must come before test_start"):
+        time_split(s, "2015-01-01", "2014-01-01")
+    with pytest.raises(ValueError, match="the test part is empty"):
+        time_split(s, "2014-01-01", "2020-01-01")
+    with pytest.raises(ValueError, match="sorted in time order"):
+        time_split(s.iloc[::-1], "2014-01-01", "2015-01-01")
+    with pytest.raises(TypeError, match="pandas Series or DataFrame"):
+        time_split(np.arange(5), 1, 2)
