@@ -9,12 +9,17 @@ PORT   ?= 8888
 ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 JOBS   ?= 2
 
-.PHONY: help setup lab test lint verify-notebooks execute bench clean
+.PHONY: help setup lab test lint verify-notebooks execute student slides html check-html bench clean
 
 help:
 	@echo "make lab      open the course in JupyterLab (sets up .venv first)"
 	@echo "make test     ruff, stripped-notebook check, unit tests and every notebook under nbval"
 	@echo "make execute  re-run the notebooks and refresh their check-tagged outputs"
+	@echo "make student  learner copies in student/ (solutions replaced by stubs)"
+	@echo "make slides   reveal.js slide decks in slides/"
+	@echo "make html     the executed reading copy in site/ (open site/index.html)"
+	@echo "make check-html  screenshots of site/ in headless Chromium (installs it if missing)"
+	@echo "make bench    time and memory of every notebook, and the headline results"
 	@echo "make clean    remove .venv and generated files"
 
 setup: $(STAMP)
@@ -42,6 +47,29 @@ test: lint verify-notebooks
 execute: $(STAMP)
 	$(PY) tools/nbtools.py execute
 
+student: $(STAMP)
+	$(PY) tools/nbtools.py student --out student
+
+REVEAL_VERSION := 4.0.2
+slides: $(STAMP)
+	@if command -v npm >/dev/null 2>&1 && [ ! -d slides/reveal.js ]; then \
+		echo "Fetching reveal.js $(REVEAL_VERSION) from the npm registry so the slides work offline"; \
+		mkdir -p build/reveal slides && npm install --silent --no-audit --no-fund --prefix build/reveal \
+			reveal.js@$(REVEAL_VERSION) && cp -r build/reveal/node_modules/reveal.js slides/reveal.js; fi
+	COURSE_HEADLESS=1 $(PY) tools/nbtools.py build --slides slides \
+		$$([ -d slides/reveal.js ] && echo --reveal-prefix reveal.js)
+	@echo "Open slides/index.html, or one deck such as slides/03_lstm_internals.slides.html"
+
+html: $(STAMP)
+	COURSE_HEADLESS=1 $(PY) tools/nbtools.py build --html site
+	@echo "Open site/index.html"
+
+check-html:
+	bash tools/check_html.sh site
+
+bench: $(STAMP)
+	$(PY) benchmarks/bench.py
+
 clean:
-	rm -rf $(VENV) student site slides .pytest_cache .ruff_cache
+	rm -rf $(VENV) student site slides build .pytest_cache .ruff_cache
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

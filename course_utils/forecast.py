@@ -180,7 +180,8 @@ class Forecaster(nn.Module):
     """A recurrent layer (``kind`` "rnn", "lstm" or "gru") read over the window, then a linear head on
     its last hidden state: ``(N, window, input_size) -> (N, horizon)``.
 
-    ``num_layers`` stacks layers (``dropout`` between them); ``bidirectional`` reads the window both ways
+    ``dropout`` drops a share of the last hidden state during training (and of the outputs between
+    stacked layers when ``num_layers`` > 1); ``bidirectional`` reads the window both ways
     (the head then sees the final forward and backward states).
     """
 
@@ -193,6 +194,7 @@ class Forecaster(nn.Module):
         self.kind = kind
         self.rnn = layer(input_size, hidden_size, num_layers=num_layers, batch_first=True,
                          dropout=dropout if num_layers > 1 else 0.0, bidirectional=bidirectional)
+        self.drop = nn.Dropout(dropout)
         self.head = nn.Linear(hidden_size * (2 if bidirectional else 1), horizon)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
@@ -202,4 +204,4 @@ class Forecaster(nn.Module):
             last = torch.cat([out[:, -1, :hidden], out[:, 0, hidden:]], dim=1)  # final state of each direction
         else:
             last = out[:, -1]  # (N, H)
-        return self.head(last)  # (N, horizon)
+        return self.head(self.drop(last))  # (N, horizon)

@@ -3,6 +3,9 @@
     python tools/nbtools.py verify  [NOTEBOOK ...]   # fail if a notebook is not stripped
     python tools/nbtools.py strip   [NOTEBOOK ...]   # strip outputs, keeping check-tagged cells' outputs
     python tools/nbtools.py execute [NOTEBOOK ...]   # re-run, then keep only check-tagged outputs
+    python tools/nbtools.py student [--out student]  # learner copies: solutions become stubs
+    python tools/nbtools.py build [--html site] [--slides slides] [--reverse] [NOTEBOOK ...]
+                                                     # run each in a fresh kernel; render HTML / slides
 
 With no NOTEBOOK, every ``notebooks/*.ipynb`` is used. A check-tagged cell is one tagged
 ``nbval-check-output``: nbval compares its saved output with a fresh run, so its output stays in git.
@@ -11,7 +14,10 @@ With no NOTEBOOK, every ``notebooks/*.ipynb`` is used. A check-tagged cell is on
 from __future__ import annotations
 
 import argparse
+import ast
 import copy
+import html
+import json
 import os
 import sys
 import time
@@ -100,12 +106,193 @@ def cmd_execute(paths: list[Path], timeout: int = 600) -> int:
     return 0
 
 
+# ---- learner copies ---------------------------------------------------------------------------
+
+SOLUTION_TAG = "solution"
+STUB = "# YOUR CODE HERE"
+
+
+def _targets(src: str, node: ast.Assign | ast.AnnAssign) -> str:
+    targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+    parts = []
+    for target in targets:
+        if isinstance(target, ast.Name):
+            parts.append(target.id)
+        elif isinstance(target, ast.Tuple) and all(isinstance(e, ast.Name) for e in target.elts):
+            parts.append(", ".join(e.id for e in target.elts))
+        else:
+            found = ast.get_source_segment(src, target)
+            raise ValueError(f"a solution cell may assign only plain names; found {found!r}")
+    first = targets[0]
+    none = ", ".join(["None"] * len(first.elts)) if isinstance(first, ast.Tuple) else "None"
+    return " = ".join(parts) + f" = {none}"
+
+
+def stub_source(src: str) -> str:
+    """The learner's version of a solution cell: each function keeps its signature and docstring and its body
+    becomes ``raise NotImplementedError``; each assignment ``name = value`` becomes ``name = None``."""
+    tree = ast.parse(src)
+    lines = src.splitlines()
+    out: list[str] = []
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef):
+            body0 = node.body[0]
+            start = node.decorator_list[0].lineno if node.decorator_list else node.lineno
+            indent = " " * (node.col_offset + 4)
+            is_doc = isinstance(body0, ast.Expr) and isinstance(getattr(body0, "value", None), ast.Constant) \
+                and isinstance(body0.value.value, str)
+            if body0.lineno == node.lineno:  # one-line function: def f(x): return x
+                header = lines[start - 1 : node.lineno - 1] + [lines[node.lineno - 1][: body0.col_offset].rstrip()]
+            else:
+                header = lines[start - 1 : (body0.end_lineno if is_doc else body0.lineno - 1)]
+            out += header + [indent + STUB, indent + "raise NotImplementedError", ""]
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+            out.append(f"{_targets(src, node)}  {STUB}")
+        else:
+            raise ValueError(
+                f"a solution cell may hold only function definitions and assignments; line {node.lineno} is a "
+                f"{type(node).__name__}: move it to another cell"
+            )
+    return "\n".join(out).rstrip() + "\n"
+
+
+def student_copy(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """A learner copy: solution cells stubbed, every output cleared, everything else unchanged."""
+    nb = stripped(nb)
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        cell.execution_count = None
+        cell.outputs = []
+        if SOLUTION_TAG in cell.metadata.get("tags", []):
+            cell.source = stub_source(cell.source)
+    return nb
+
+
+def cmd_student(paths: list[Path], out: Path) -> int:
+    out.mkdir(parents=True, exist_ok=True)
+    for path in paths:
+        write(student_copy(read(path)), out / path.name)
+    print(f"wrote {len(paths)} learner copies to {out}/")
+    return 0
+
+
+# ---- running, HTML reading copy and slides -----------------------------------------------------
+
+
+def run_notebook(nb: nbformat.NotebookNode, cwd: Path, timeout: int = 600) -> nbformat.NotebookNode:
+    """Execute ``nb`` in place in a fresh kernel (headless, one thread as in the tests)."""
+    from nbclient import NotebookClient
+
+    os.environ["COURSE_HEADLESS"] = "1"
+    NotebookClient(nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(cwd)}}).execute()
+    return nb
+
+
+def title_of(nb: nbformat.NotebookNode) -> tuple[str, str]:
+    """The notebook's H1 title and the first paragraph after it."""
+    for cell in nb.cells:
+        if cell.cell_type == "markdown" and cell.source.lstrip().startswith("# "):
+            lines = cell.source.strip().splitlines()
+            paragraph = next((line for line in lines[1:] if line.strip()), "")
+            return lines[0][2:].strip(), paragraph.strip()
+    return "Untitled", ""
+
+
+def for_slides(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Slide metadata: headings open slides, solutions and set-up code are skipped, long code shows output only."""
+    nb = copy.deepcopy(nb)
+    code_seen = 0
+    for cell in nb.cells:
+        tags = set(cell.metadata.get("tags", []))
+        kind = "-"
+        if cell.cell_type == "markdown":
+            text = cell.source.lstrip()
+            kind = "slide" if text.startswith(("# ", "## ")) else "subslide" if text.startswith("### ") else "-"
+        else:
+            code_seen += 1
+            lines = cell.source.count("\n") + 1
+            if code_seen <= 2 or tags & {SOLUTION_TAG, "slides-skip"}:
+                kind = "skip"
+            elif lines > 15 or "slides-output-only" in tags:
+                kind = "skip" if not cell.get("outputs") else "-"
+                tags.add("remove_input")
+        cell.metadata["slideshow"] = {"slide_type": cell.metadata.get("slideshow", {}).get("slide_type", kind)}
+        cell.metadata["tags"] = sorted(tags)
+    return nb
+
+
+def write_index(entries: list[tuple[str, str, str, str]], out: Path, slides: bool) -> None:
+    rows = []
+    for name, title, blurb, _ in entries:
+        link = f'<a href="{name}.html">{html.escape(title)}</a>'
+        deck = f' · <a href="{name}.slides.html">slides</a>' if slides else ""
+        rows.append(f"<li>{link}{deck}<br><small>{html.escape(blurb)}</small></li>")
+    page = f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>RNN, LSTM and GRU: the course</title>
+<style>body{{font-family:system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem;line-height:1.5}}
+li{{margin:0.8rem 0}} small{{color:#555}}</style></head><body>
+<h1>Recurrent neural networks, runnable: RNN, LSTM and GRU</h1>
+<p>The reading copy of the course: every notebook executed and rendered, in course order. To run them yourself,
+see the course's README (<code>make lab</code>).</p>
+<ol start="0">
+{chr(10).join(rows)}
+</ol></body></html>
+"""
+    (out / "index.html").write_text(page, encoding="utf-8")
+
+
+def cmd_build(paths: list[Path], html_dir: Path | None, slides_dir: Path | None, reverse: bool,
+              reveal_prefix: str | None = None) -> int:
+    from nbconvert import HTMLExporter, SlidesExporter
+    from traitlets.config import Config
+
+    config = Config()
+    config.TagRemovePreprocessor.remove_input_tags = {"remove_input"}
+    config.TagRemovePreprocessor.enabled = True
+    entries, timings = [], {}
+    for path in (reversed(paths) if reverse else paths):
+        nb = read(path)
+        start = time.perf_counter()
+        run_notebook(nb, path.parent)
+        timings[path.stem] = round(time.perf_counter() - start, 1)
+        print(f"ran {path.name} in {timings[path.stem]} s", flush=True)
+        title, blurb = title_of(nb)
+        entries.append((path.stem, title, blurb, path.name))
+        if html_dir is not None:
+            html_dir.mkdir(parents=True, exist_ok=True)
+            body, _ = HTMLExporter(template_name="lab").from_notebook_node(nb)
+            (html_dir / f"{path.stem}.html").write_text(body, encoding="utf-8")
+        if slides_dir is not None:
+            slides_dir.mkdir(parents=True, exist_ok=True)
+            exporter = SlidesExporter(config=config)
+            if reveal_prefix:
+                exporter.reveal_url_prefix = reveal_prefix
+            body, _ = exporter.from_notebook_node(for_slides(nb))
+            (slides_dir / f"{path.stem}.slides.html").write_text(body, encoding="utf-8")
+    entries.sort()
+    for folder in (html_dir, slides_dir):
+        if folder is not None:
+            write_index(entries, folder, slides=folder == slides_dir or html_dir == slides_dir)
+            (folder / "timings.json").write_text(json.dumps(timings, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("command", choices=["verify", "strip", "execute"])
+    parser.add_argument("command", choices=["verify", "strip", "execute", "student", "build"])
     parser.add_argument("notebooks", nargs="*")
+    parser.add_argument("--out", type=Path, default=ROOT / "student", help="student: the output folder")
+    parser.add_argument("--html", type=Path, help="build: write the HTML reading copy here")
+    parser.add_argument("--slides", type=Path, help="build: write reveal.js slide decks here")
+    parser.add_argument("--reveal-prefix", help="build: where the slides load reveal.js from (default: a CDN)")
+    parser.add_argument("--reverse", action="store_true", help="build: run the notebooks in reverse order")
     args = parser.parse_args(argv)
     paths = notebooks(args.notebooks)
+    if args.command == "student":
+        return cmd_student(paths, args.out)
+    if args.command == "build":
+        return cmd_build(paths, args.html, args.slides, args.reverse, args.reveal_prefix)
     return {"verify": cmd_verify, "strip": cmd_strip, "execute": cmd_execute}[args.command](paths)
 
 
