@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 import torch
 from torch import nn
-from torch.utils.data import DataLoader, TensorDataset
+from torch.utils.data import BatchSampler, DataLoader, RandomSampler, SequentialSampler, TensorDataset
 
 from course_utils.data import load_weather
 from course_utils.windows import make_windows, time_split
@@ -71,20 +71,24 @@ class WeatherTask:
         return self.to_degrees(self.y[_check_split(split)])
 
     def loaders(self, batch_size: int | None = None, seed: int = 0) -> dict[str, DataLoader]:
-        """DataLoaders of ``(X, y)`` per split. ``batch_size=None`` gives one full batch.
+        """DataLoaders of ``(X, y)`` batches per split; ``batch_size=None`` gives one full batch.
 
-        Only the training loader shuffles (its own generator, seeded with ``seed``); the
-        windows inside a batch keep their time order, so shuffling whole windows leaks nothing.
+        Only the training loader shuffles (with its own generator, seeded with ``seed``), and only when
+        ``batch_size`` is given. Each batch is cut with one tensor index, which is much faster than
+        collating windows one by one.
         """
-        if batch_size is not None and (isinstance(batch_size, bool) or batch_size < 1):
+        if batch_size is not None and (isinstance(batch_size, bool) or not isinstance(batch_size, int)
+                                       or batch_size < 1):
             raise ValueError(f"batch_size must be a positive integer or None (full batch); got {batch_size!r}.")
         out = {}
         for split in SPLITS:
-            size = len(self.y[split]) if batch_size is None else batch_size
-            shuffle = split == "train" and batch_size is not None
-            generator = torch.Generator().manual_seed(seed) if shuffle else None
-            out[split] = DataLoader(TensorDataset(self.X[split], self.y[split]), batch_size=size,
-                                    shuffle=shuffle, generator=generator)
+            data = TensorDataset(self.X[split], self.y[split])
+            size = len(data) if batch_size is None else batch_size
+            if split == "train" and batch_size is not None:
+                sampler = RandomSampler(data, generator=torch.Generator().manual_seed(seed))
+            else:
+                sampler = SequentialSampler(data)
+            out[split] = DataLoader(data, sampler=BatchSampler(sampler, size, drop_last=False), batch_size=None)
         return out
 
 

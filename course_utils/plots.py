@@ -66,9 +66,9 @@ def plot_grad_norms(norms: Mapping[str, Sequence[float]], ax: Any = None, log: b
                     title: str = "Gradient norm reaching each earlier step") -> Any:
     """Gradient norm against the number of steps back from the loss, one line per model."""
     ax = _ax(ax)
-    for name, values in norms.items():
+    for k, (name, values) in enumerate(norms.items()):
         values = np.asarray(values, dtype=float)
-        ax.plot(np.arange(len(values)), values, color=color_for(name), label=name)
+        ax.plot(np.arange(len(values)), values, color=color_for(name) or PALETTE[4 + k % 3], label=name)
     if log:
         ax.set_yscale("log")
     ax.set(title=title, xlabel="steps back from the loss", ylabel="‖dL/dh‖")

@@ -132,7 +132,7 @@ class UnitFit:
     predictions: np.ndarray  # (n_units, 2): each unit's prediction for A and B after training
 
 
-def train_units(kind: str = "lstm", n_units: int = 10, epochs: int = 300, lr: float = 0.05, seed: int = 0,
+def train_units(kind: str = "lstm", n_units: int = 10, epochs: int = 200, lr: float = 0.05, seed: int = 0,
                 device: torch.device | str | None = None, progress: bool = True) -> UnitFit:
     """Train ``n_units`` independent units (starts ``seed``, ``seed + 1``, ...) on companies A and B at once.
 

@@ -188,9 +188,12 @@ class BucketBatches:
 class BagOfWords(nn.Module):
     """Mean of the word embeddings (``nn.EmbeddingBag``, padding ignored), then a linear layer."""
 
-    def __init__(self, vocab_size: int, embed_dim: int = 64, dropout: float = 0.0) -> None:
+    def __init__(self, vocab_size: int, embed_dim: int = 64, dropout: float = 0.0, embed_init: float = 0.1) -> None:
         super().__init__()
         self.bag = nn.EmbeddingBag(vocab_size, embed_dim, mode="mean", padding_idx=PAD_ID)
+        with torch.no_grad():
+            self.bag.weight.uniform_(-embed_init, embed_init)
+            self.bag.weight[PAD_ID] = 0.0
         self.drop = nn.Dropout(dropout)
         self.out = nn.Linear(embed_dim, 1)
 
@@ -199,44 +202,68 @@ class BagOfWords(nn.Module):
 
 
 class RecurrentClassifier(nn.Module):
-    """Embedding -> RNN, LSTM or GRU over packed sequences -> pooling -> linear layer -> one logit.
+    """Embedding -> RNN, LSTM or GRU -> pooling over the real steps -> linear layer -> one logit.
 
-    ``pooling="last"`` reads the final hidden state (both directions when bidirectional);
+    ``pooling="last"`` reads the final hidden state (both directions' when bidirectional);
     ``pooling="maxmean"`` concatenates the maximum and the mean of the outputs over the real steps.
-    ``embed_dropout`` drops whole word vectors' entries during training, which fights over-fitting.
+    A one-way network runs on the padded batch: the pads come after the last word, so the outputs at the
+    real steps never see them, and the pooling skips the pads. A bidirectional network reads a packed batch
+    (``pack_padded_sequence``), so that its backward direction starts at each sentence's own last word.
+    ``word_dropout`` zeroes whole word vectors during training (each with that probability), which fights
+    over-fitting on a small data set; ``dropout`` acts on the sentence vector before the linear layer.
+    The embedding starts small (uniform in +-``embed_init``): with the default N(0, 1) start, Adam needs
+    many more steps to move the word vectors.
     """
 
     def __init__(self, kind: str, vocab_size: int, embed_dim: int = 64, hidden_size: int = 64,
-                 bidirectional: bool = False, pooling: str = "last", embed_dropout: float = 0.0,
-                 dropout: float = 0.0) -> None:
+                 bidirectional: bool = False, pooling: str = "maxmean", word_dropout: float = 0.0,
+                 dropout: float = 0.0, embed_init: float = 0.1) -> None:
         super().__init__()
         layers = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
         if kind not in layers:
             raise ValueError(f"kind must be one of {tuple(layers)}; got {kind!r}.")
         if pooling not in ("last", "maxmean"):
             raise ValueError(f"pooling must be 'last' or 'maxmean'; got {pooling!r}.")
-        self.kind, self.pooling = kind, pooling
+        if not 0.0 <= word_dropout < 1.0 or not 0.0 <= dropout < 1.0:
+            raise ValueError(f"word_dropout and dropout must be in [0, 1); got {word_dropout} and {dropout}.")
+        self.kind, self.pooling, self.word_dropout = kind, pooling, word_dropout
         self.embed = nn.Embedding(vocab_size, embed_dim, padding_idx=PAD_ID)
-        self.embed_drop = nn.Dropout(embed_dropout)
+        with torch.no_grad():
+            self.embed.weight.uniform_(-embed_init, embed_init)
+            self.embed.weight[PAD_ID] = 0.0
         self.rnn = layers[kind](embed_dim, hidden_size, batch_first=True, bidirectional=bidirectional)
         directions = 2 if bidirectional else 1
         features = directions * hidden_size * (2 if pooling == "maxmean" else 1)
         self.drop = nn.Dropout(dropout)
         self.out = nn.Linear(features, 1)
 
+    def embed_tokens(self, tokens: torch.Tensor) -> torch.Tensor:
+        """Word vectors ``(B, T, E)``; in training each word is dropped (zeroed) with ``word_dropout``."""
+        x = self.embed(tokens)  # (B, T, E)
+        if self.training and self.word_dropout > 0:
+            keep = torch.rand(x.shape[:2] + (1,), device=x.device) >= self.word_dropout  # (B, T, 1)
+            x = x * keep / (1.0 - self.word_dropout)
+        return x
+
     def features(self, tokens: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
         """The sentence vector that the linear layer reads: ``(B, features)``."""
-        x = self.embed_drop(self.embed(tokens))  # (B, T, E)
-        packed = pack_padded_sequence(x, lengths.cpu(), batch_first=True, enforce_sorted=False)
-        out, h_n = self.rnn(packed)
+        x = self.embed_tokens(tokens)
+        lengths = lengths.to(x.device)
+        if self.rnn.bidirectional:
+            packed = pack_padded_sequence(x, lengths.cpu(), batch_first=True, enforce_sorted=False)
+            out, h_n = self.rnn(packed)
+            out, _ = pad_packed_sequence(out, batch_first=True, total_length=x.shape[1])  # zeros after the end
+            h_n = h_n[0] if self.kind == "lstm" else h_n  # (2, B, H): final forward and backward states
+            last = torch.cat([h_n[0], h_n[1]], dim=-1)  # (B, 2H)
+        else:
+            out, _ = self.rnn(x)  # (B, T, H); the outputs at real steps never see the pads after them
+            last = out[torch.arange(len(lengths), device=x.device), lengths - 1]  # (B, H) at each last word
         if self.pooling == "last":
-            h_n = h_n[0] if self.kind == "lstm" else h_n  # (directions, B, H)
-            return torch.cat(list(h_n), dim=-1)  # (B, directions * H)
-        out, _ = pad_packed_sequence(out, batch_first=True)  # (B, T, directions * H), zeros after the end
-        mask = padding_mask(lengths.to(out.device), out.shape[1]).unsqueeze(-1)  # (B, T, 1)
-        largest = out.masked_fill(~mask, float("-inf")).amax(dim=1)
-        mean = out.sum(dim=1) / lengths.to(out.device).unsqueeze(-1)
-        return torch.cat([largest, mean], dim=-1)  # (B, 2 * directions * H)
+            return last
+        mask = padding_mask(lengths, out.shape[1]).unsqueeze(-1)  # (B, T, 1)
+        largest = out.masked_fill(~mask, float("-inf")).amax(dim=1)  # (B, D)
+        mean = (out * mask).sum(dim=1) / lengths.unsqueeze(-1)  # (B, D)
+        return torch.cat([largest, mean], dim=-1)  # (B, 2D)
 
     def forward(self, tokens: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
         return self.out(self.drop(self.features(tokens, lengths))).squeeze(-1)  # (B,)

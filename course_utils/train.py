@@ -107,7 +107,8 @@ def fit(
 ) -> History:
     """Train ``model`` and return its ``History``.
 
-    ``optimizer`` defaults to Adam with learning rate ``lr``. With ``val_loader`` the validation loss
+    ``optimizer`` defaults to Adam with learning rate ``lr``; any object with ``zero_grad()`` and ``step()``
+    will do (the first ``torch.optim`` optimizer of a session takes a few seconds to import). With ``val_loader`` the validation loss
     (and ``metrics``) are recorded each epoch; with ``patience`` too, training stops after that many
     epochs without improvement and the best weights are restored. ``clip_grad`` clips the gradient
     norm (``torch.nn.utils.clip_grad_norm_``) before each update.
