@@ -1,16 +1,25 @@
 """The course's weather forecasting task, fixed once so that every notebook measures the same thing.
 
 Predict the next day's ``temp_max`` in Seattle from the previous ``window`` days of the four weather
-variables (plus, optionally, the day of the year as a sine and a cosine). Train on 2012-2013, choose on
-2014 (validation), report on 2015 (test). Taught in notebook 06, reused in notebook 08.
+variables, plus the day of the year as a sine and a cosine. Train on 2012-2013, choose on 2014
+(validation), report on 2015 (test). Taught in notebook 06, reused in notebook 08.
 
-* ``weather_task``: builds the windows, normalised with training statistics only, as a ``WeatherTask``.
-* ``Forecaster``: an RNN, LSTM or GRU followed by a linear head, one output per forecast day.
-* ``persistence_mae``, ``linear_forecast``, ``mae``: baselines and the metric, in degrees C.
+* ``weather_task``: the windows, normalised with training statistics only, as a ``WeatherTask``.
+* ``Forecaster``: an RNN, LSTM or GRU read over the window, then a linear head (one output per day ahead).
+* ``train_forecaster`` and ``predict_degrees``: train one with the settings chosen in notebook 06, and
+  read its forecasts in degrees C.
+* ``mae``, ``persistence_forecast``, ``persistence_mae``, ``linear_forecast``: the metric and the baselines.
+
+Typical use::
+
+    task = weather_task()                       # window 5, day of year on, 1 day ahead
+    model, history = train_forecaster(task, "gru", seed=0)
+    mae(predict_degrees(model, task, "test"), task.truth("test"))   # degrees C on 2015
 """
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -21,6 +30,7 @@ from torch import nn
 from torch.utils.data import BatchSampler, DataLoader, RandomSampler, SequentialSampler, TensorDataset
 
 from course_utils.data import load_weather
+from course_utils.train import History, fit, predict, set_seed
 from course_utils.windows import make_windows, time_split
 
 FEATURES = ("precipitation", "temp_max", "temp_min", "wind")
@@ -36,14 +46,26 @@ def _check_split(split: str) -> str:
     return split
 
 
+def _check_kind(kind: str) -> str:
+    if kind not in KINDS:
+        raise ValueError(f"kind must be one of {KINDS}; got {kind!r}.")
+    return kind
+
+
+def _numpy(values: torch.Tensor | np.ndarray | Sequence[float]) -> np.ndarray:
+    if isinstance(values, torch.Tensor):
+        values = values.detach().cpu().numpy()
+    return np.asarray(values, dtype=np.float64)
+
+
 @dataclass
 class WeatherTask:
     """The windows of one forecasting task, split in time order and normalised with training statistics.
 
-    ``X[split]`` is a float32 tensor ``(N, window, features)``, ``y[split]`` is ``(N, horizon)`` (the
-    normalised ``temp_max`` of the ``horizon`` days after each window) and ``dates[split]`` holds the date of
-    each window's first target day. ``mean`` and ``std`` are the training statistics of every input column;
-    ``to_degrees`` turns normalised targets or predictions back into degrees C.
+    ``X[split]`` is a float32 tensor ``(N, window, n_features)`` and ``y[split]`` is ``(N, horizon)``: the
+    normalised ``temp_max`` of the ``horizon`` days after each window. ``dates[split]`` holds the date of
+    each window's first target day. ``columns`` names the input features in order; ``mean`` and ``std``
+    are their training statistics, used to normalise every split.
     """
 
     X: dict[str, torch.Tensor]
@@ -57,126 +79,126 @@ class WeatherTask:
 
     @property
     def n_features(self) -> int:
-        """The number of input columns (the ``input_size`` of a recurrent layer)."""
+        """The number of input columns: the ``input_size`` of a recurrent layer."""
         return len(self.columns)
 
     def to_degrees(self, values: torch.Tensor | np.ndarray) -> np.ndarray:
-        """Normalised ``temp_max`` values (a tensor or array of any shape) in degrees C, as a numpy array."""
-        if isinstance(values, torch.Tensor):
-            values = values.detach().cpu().numpy()
-        return np.asarray(values, dtype=np.float64) * self.std[TARGET] + self.mean[TARGET]
+        """Normalised ``temp_max`` values (a tensor or an array, any shape) in degrees C, as a numpy array."""
+        return _numpy(values) * self.std[TARGET] + self.mean[TARGET]
 
     def truth(self, split: str) -> np.ndarray:
         """The true targets of ``split`` in degrees C, ``(N, horizon)``."""
         return self.to_degrees(self.y[_check_split(split)])
 
     def loaders(self, batch_size: int | None = None, seed: int = 0) -> dict[str, DataLoader]:
-        """DataLoaders of ``(X, y)`` batches per split; ``batch_size=None`` gives one full batch.
+        """DataLoaders of ``(X, y)`` batches, one per split; ``batch_size=None`` gives one full batch.
 
-        Only the training loader shuffles (with its own generator, seeded with ``seed``), and only when
-        ``batch_size`` is given. Each batch is cut with one tensor index, which is much faster than
-        collating windows one by one.
+        Only the training loader shuffles, and only when ``batch_size`` is given (with its own generator
+        seeded with ``seed``). Shuffling whole windows leaks nothing: each window keeps its days in order.
+        Each batch is cut with one tensor index, much faster than collating windows one by one.
         """
-        if batch_size is not None and (isinstance(batch_size, bool) or not isinstance(batch_size, int)
-                                       or batch_size < 1):
-            raise ValueError(f"batch_size must be a positive integer or None (full batch); got {batch_size!r}.")
+        if batch_size is not None and (
+            isinstance(batch_size, bool) or not isinstance(batch_size, numbers.Integral) or batch_size < 1
+        ):
+            raise ValueError(f"batch_size must be a positive integer or None (one full batch); got {batch_size!r}.")
         out = {}
         for split in SPLITS:
             data = TensorDataset(self.X[split], self.y[split])
-            size = len(data) if batch_size is None else batch_size
             if split == "train" and batch_size is not None:
                 sampler = RandomSampler(data, generator=torch.Generator().manual_seed(seed))
             else:
                 sampler = SequentialSampler(data)
+            size = len(data) if batch_size is None else int(batch_size)
             out[split] = DataLoader(data, sampler=BatchSampler(sampler, size, drop_last=False), batch_size=None)
         return out
 
 
 def add_day_of_year(df: pd.DataFrame) -> pd.DataFrame:
-    """A copy of ``df`` (daily DatetimeIndex) with columns ``doy_sin`` and ``doy_cos``: the day of the
-    year as a point on a circle, so that 31 December sits next to 1 January."""
+    """A copy of ``df`` (on a DatetimeIndex) with two more columns, ``doy_sin`` and ``doy_cos``: the day
+    of the year as a point on a circle, so that 31 December sits next to 1 January."""
     if not isinstance(df.index, pd.DatetimeIndex):
         raise TypeError(f"df needs a DatetimeIndex; got {type(df.index).__name__}.")
-    angle = 2 * np.pi * (df.index.dayofyear - 1) / 365.25
+    angle = 2 * np.pi * (df.index.day_of_year - 1) / 365.25
     return df.assign(doy_sin=np.sin(angle), doy_cos=np.cos(angle))
 
 
 def weather_task(
-    window: int = 14,
+    window: int = 5,
     horizon: int = 1,
     day_of_year: bool = True,
     features: Sequence[str] = FEATURES,
     df: pd.DataFrame | None = None,
 ) -> WeatherTask:
-    """Build the course's forecasting task from ``load_weather()`` (or ``df``, same columns).
+    """Build the course's forecasting task from ``load_weather()`` (or from ``df``, with the same columns).
 
-    Inputs: the previous ``window`` days of ``features`` (``temp_max`` must be one of them, so that
-    persistence is defined), plus ``doy_sin``/``doy_cos`` when ``day_of_year``. Targets: ``temp_max`` on the
-    ``horizon`` days after the window. Split by the date of the first target day: 2012-2013 train, 2014
-    validation, 2015 test; a validation or test window may read the days just before its year (they are
-    the past), but no target of one split lies in another. Normalised with the training part's mean and std.
+    Inputs: the previous ``window`` days of ``features`` (which must include ``temp_max``, so that
+    persistence is defined), plus ``doy_sin`` and ``doy_cos`` when ``day_of_year`` is true. Targets:
+    ``temp_max`` on the ``horizon`` days after the window. Each window belongs to the split of its first
+    target day: 2012-2013 train, 2014 validation, 2015 test. A validation or test window may read the last
+    days of the year before (they are its past), but no target lies outside its split. All columns are
+    normalised with the mean and standard deviation of the training part only.
     """
     features = list(features)
     unknown = [f for f in features if f not in FEATURES]
     if unknown or not features:
         raise ValueError(f"features must be a non-empty subset of {FEATURES}; got {features}.")
     if TARGET not in features:
-        raise ValueError(f"features must include the target {TARGET!r}; got {features}.")
-    df = load_weather() if df is None else df
-    data = df[features]
+        raise ValueError(f"features must include the target {TARGET!r} (persistence needs it); got {features}.")
+    data = (load_weather() if df is None else df)[features]
     if day_of_year:
         data = add_day_of_year(data)
-    train, val, test = time_split(data, VAL_START, TEST_START)
+    parts = time_split(data, VAL_START, TEST_START)
+    train = parts[0]
+    if isinstance(window, numbers.Integral) and not isinstance(window, bool) and window >= len(train):
+        raise ValueError(f"window must be shorter than the training part ({len(train)} days); got window={window}.")
     mean, std = train.mean(), train.std()
-    norm = (data - mean) / std
-    columns = list(norm.columns)
+    norm = (data - mean) / std  # training statistics for every split
     X, y, dates = {}, {}, {}
-    for split, part in zip(SPLITS, (train, val, test), strict=True):
-        first = data.index.get_loc(part.index[0])
-        start = max(first - window, 0)  # the window days before this part: its past, not its targets
-        chunk = norm.iloc[start : data.index.get_loc(part.index[-1]) + 1]
+    for split, part in zip(SPLITS, parts, strict=True):
+        first, last = data.index.get_loc(part.index[0]), data.index.get_loc(part.index[-1])
+        chunk = norm.iloc[max(first - window, 0) : last + 1]  # the part, after `window` days of its past
         xs, ys = make_windows(chunk, window, horizon, target=TARGET)
-        X[split] = torch.tensor(xs, dtype=torch.float32)
-        y[split] = torch.tensor(ys, dtype=torch.float32)
+        X[split] = torch.tensor(xs, dtype=torch.float32)  # (N, window, n_features)
+        y[split] = torch.tensor(ys, dtype=torch.float32)  # (N, horizon)
         dates[split] = chunk.index[window : window + len(ys)]
-    return WeatherTask(X, y, dates, columns, mean, std, window, horizon)
+    return WeatherTask(X, y, dates, list(norm.columns), mean, std, int(window), int(horizon))
 
 
 def mae(pred: torch.Tensor | np.ndarray, truth: torch.Tensor | np.ndarray) -> float:
-    """Mean absolute error of two arrays of the same shape (same units in, same units out)."""
-    pred = pred.detach().cpu().numpy() if isinstance(pred, torch.Tensor) else np.asarray(pred)
-    truth = truth.detach().cpu().numpy() if isinstance(truth, torch.Tensor) else np.asarray(truth)
+    """Mean absolute error of two arrays or tensors of the same shape (in the units they come in)."""
+    pred, truth = _numpy(pred), _numpy(truth)
     if pred.shape != truth.shape:
         raise ValueError(f"pred and truth must have the same shape; got {pred.shape} and {truth.shape}.")
-    return float(np.mean(np.abs(pred.astype(np.float64) - truth.astype(np.float64))))
+    return float(np.mean(np.abs(pred - truth)))
 
 
 def persistence_forecast(task: WeatherTask, split: str = "test") -> np.ndarray:
-    """Tomorrow (and every later forecast day) will be like today: the window's last ``temp_max``,
+    """Persistence, "tomorrow will be like today": the window's last ``temp_max`` for every day ahead,
     in degrees C, ``(N, horizon)``."""
     last = task.X[_check_split(split)][:, -1, task.columns.index(TARGET)]  # (N,)
     return np.repeat(task.to_degrees(last)[:, None], task.horizon, axis=1)
 
 
 def persistence_mae(task: WeatherTask, split: str = "test") -> float:
-    """MAE in degrees C of the persistence forecast on ``split``."""
+    """MAE of the persistence forecast on ``split``, in degrees C."""
     return mae(persistence_forecast(task, split), task.truth(split))
 
 
 def linear_forecast(task: WeatherTask, split: str = "test", ridge: float = 0.0) -> np.ndarray:
-    """A linear model on the same inputs (the flattened window), fitted by least squares on the training
-    part (``ridge`` adds an L2 penalty on the weights), predicting ``split`` in degrees C, ``(N, horizon)``."""
-    if ridge < 0:
+    """A linear model on the same inputs (the whole window, flattened), fitted on the training part by
+    least squares with an L2 penalty ``ridge`` on the weights; its forecasts for ``split`` in degrees C,
+    ``(N, horizon)``."""
+    if not ridge >= 0:
         raise ValueError(f"ridge must be at least 0; got {ridge}.")
 
     def design(s: str) -> np.ndarray:
-        x = task.X[s].double().numpy().reshape(len(task.X[s]), -1)
-        return np.hstack([x, np.ones((len(x), 1))])
+        x = task.X[s].double().numpy().reshape(len(task.X[s]), -1)  # (N, window * n_features)
+        return np.hstack([x, np.ones((len(x), 1))])  # and a column of ones for the intercept
 
     A, b = design("train"), task.y["train"].double().numpy()
     penalty = ridge * np.eye(A.shape[1])
-    penalty[-1, -1] = 0.0  # no penalty on the intercept
-    coef = np.linalg.solve(A.T @ A + penalty, A.T @ b)
+    penalty[-1, -1] = 0.0  # the intercept is not penalised
+    coef = np.linalg.solve(A.T @ A + penalty, A.T @ b)  # (window * n_features + 1, horizon)
     return task.to_degrees(design(_check_split(split)) @ coef)
 
 
@@ -184,17 +206,15 @@ class Forecaster(nn.Module):
     """A recurrent layer (``kind`` "rnn", "lstm" or "gru") read over the window, then a linear head on
     its last hidden state: ``(N, window, input_size) -> (N, horizon)``.
 
-    ``dropout`` drops a share of the last hidden state during training (and of the outputs between
-    stacked layers when ``num_layers`` > 1); ``bidirectional`` reads the window both ways
-    (the head then sees the final forward and backward states).
+    ``dropout`` zeroes a share of that last hidden state during training (and of the outputs between
+    layers when ``num_layers`` > 1). ``bidirectional`` also reads the window backwards; the head then
+    sees the final forward state and the final backward state (the backward one sits at step 0).
     """
 
-    def __init__(self, kind: str, input_size: int, hidden_size: int = 16, horizon: int = 1,
+    def __init__(self, kind: str, input_size: int, hidden_size: int = 32, horizon: int = 1,
                  num_layers: int = 1, dropout: float = 0.0, bidirectional: bool = False) -> None:
         super().__init__()
-        if kind not in KINDS:
-            raise ValueError(f"kind must be one of {KINDS}; got {kind!r}.")
-        layer = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}[kind]
+        layer = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}[_check_kind(kind)]
         self.kind = kind
         self.rnn = layer(input_size, hidden_size, num_layers=num_layers, batch_first=True,
                          dropout=dropout if num_layers > 1 else 0.0, bidirectional=bidirectional)
@@ -202,10 +222,43 @@ class Forecaster(nn.Module):
         self.head = nn.Linear(hidden_size * (2 if bidirectional else 1), horizon)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        out, _ = self.rnn(x)  # (N, window, H * directions)
+        out, _ = self.rnn(x)  # (N, window, directions * H)
         if self.rnn.bidirectional:
             hidden = self.rnn.hidden_size
-            last = torch.cat([out[:, -1, :hidden], out[:, 0, hidden:]], dim=1)  # final state of each direction
+            last = torch.cat([out[:, -1, :hidden], out[:, 0, hidden:]], dim=1)  # (N, 2H)
         else:
             last = out[:, -1]  # (N, H)
         return self.head(self.drop(last))  # (N, horizon)
+
+
+def train_forecaster(
+    task: WeatherTask,
+    kind: str = "lstm",
+    seed: int = 0,
+    hidden_size: int = 32,
+    dropout: float = 0.7,
+    batch_size: int | None = 128,
+    lr: float = 1e-2,
+    epochs: int = 100,
+    patience: int | None = 10,
+    progress: bool = True,
+    device: torch.device | str | None = None,
+) -> tuple[Forecaster, History]:
+    """Seed, build and train a ``Forecaster`` on ``task`` with ``course_utils.train.fit``.
+
+    Adam on the mean squared error of the normalised targets, shuffled mini-batches of ``batch_size``
+    windows, early stopping on the 2014 validation loss (the best epoch's weights are kept). The defaults
+    are the settings chosen on 2014 validation in notebook 06. Returns the model (on ``device``, by
+    default the GPU when there is one) and its ``History``.
+    """
+    set_seed(seed)
+    model = Forecaster(_check_kind(kind), task.n_features, hidden_size, horizon=task.horizon, dropout=dropout)
+    loaders = task.loaders(batch_size, seed)
+    history = fit(model, loaders["train"], nn.MSELoss(), epochs=epochs, lr=lr, val_loader=loaders["val"],
+                  patience=patience, progress=progress, device=device, desc=kind.upper())
+    return model, history
+
+
+def predict_degrees(model: nn.Module, task: WeatherTask, split: str = "test") -> np.ndarray:
+    """The model's forecasts for ``split`` in degrees C, ``(N, horizon)``."""
+    return task.to_degrees(predict(model, task.loaders()[_check_split(split)]))

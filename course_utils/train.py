@@ -150,7 +150,7 @@ def fit(
                 best_state = copy.deepcopy(model.state_dict()) if patience is not None else None
             else:
                 waited += 1
-        bar.set_postfix(postfix)
+        bar.set_postfix(postfix, refresh=False)
         if patience is not None and waited >= patience:
             break
     bar.close()

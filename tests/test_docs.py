@@ -24,7 +24,7 @@ def test_glossary_has_every_core_term_with_vietnamese():
         hits = [row for name, row in terms.items() if term.lower() in name]
         assert hits, f"the glossary lacks {term!r}"
         vietnamese = hits[0].split("|")[2].strip()
-        assert vietnamese and re.search(r"[ăâđêôơưáàảãạéèẻẽẹíìỉĩịóòỏõọúùủũụýỳỷỹỵ]", vietnamese.lower()), term
+        assert vietnamese and any(ord(ch) > 127 for ch in vietnamese), f"{term!r} has no Vietnamese term"
 
 
 def test_notebook_00_links_the_glossary():

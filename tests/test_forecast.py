@@ -1,0 +1,172 @@
+"""Tests of course_utils.forecast: the fixed weather task, the forecaster and the baselines."""
+
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from course_utils.data import load_weather
+from course_utils.forecast import (
+    FEATURES,
+    KINDS,
+    Forecaster,
+    add_day_of_year,
+    linear_forecast,
+    mae,
+    persistence_forecast,
+    persistence_mae,
+    predict_degrees,
+    train_forecaster,
+    weather_task,
+)
+
+
+@pytest.fixture(scope="module")
+def task():
+    return weather_task()
+
+
+def test_shapes_and_split_years(task):
+    assert task.columns == [*FEATURES, "doy_sin", "doy_cos"]
+    assert task.n_features == 6
+    assert [len(task.y[s]) for s in ("train", "val", "test")] == [731 - 5, 365, 365]
+    assert tuple(task.X["test"].shape) == (365, 5, 6)
+    assert tuple(task.y["test"].shape) == (365, 1)
+    assert task.X["train"].dtype == torch.float32
+    assert task.dates["train"][0] == pd.Timestamp("2012-01-06")
+    assert task.dates["train"][-1] < pd.Timestamp("2014-01-01") <= task.dates["val"][0]
+    assert task.dates["val"][-1] < pd.Timestamp("2015-01-01") == task.dates["test"][0]
+    assert task.dates["test"][-1] == pd.Timestamp("2015-12-31")
+
+
+def test_windows_hold_the_right_days(task):
+    df = load_weather()
+    k = 10
+    date = task.dates["test"][k]
+    np.testing.assert_allclose(task.truth("test")[k, 0], df.loc[date, "temp_max"], atol=1e-4)
+    past = df.loc[date - pd.Timedelta(days=5) : date - pd.Timedelta(days=1), "temp_max"].to_numpy()
+    np.testing.assert_allclose(task.to_degrees(task.X["test"][k, :, 1]), past, atol=1e-4)
+
+
+def test_normalised_with_training_statistics_only(task):
+    train = load_weather()[:"2013-12-31"]
+    assert task.mean["temp_max"] == pytest.approx(train["temp_max"].mean())
+    assert task.std["wind"] == pytest.approx(train["wind"].std())
+    # the training windows' last days cover 2012-01-05 .. 2013-12-30: close to mean 0, std 1
+    assert abs(float(task.X["train"][:, -1, 1].mean())) < 0.05
+
+
+def test_multi_step_and_features():
+    task = weather_task(window=14, horizon=7, features=["temp_max"], day_of_year=False)
+    assert task.columns == ["temp_max"]
+    assert [len(task.y[s]) for s in ("train", "val", "test")] == [731 - 14 - 6, 365 - 6, 365 - 6]
+    assert persistence_forecast(task, "val").shape == (359, 7)
+
+
+def test_persistence_matches_pandas(task):
+    s = load_weather()["temp_max"]
+    expected = (s - s.shift(1))["2015"].abs().mean()
+    assert persistence_mae(task) == pytest.approx(expected, abs=1e-5)
+    assert round(persistence_mae(task), 2) == 2.24
+
+
+def test_linear_beats_persistence_on_validation(task):
+    assert mae(linear_forecast(task, "val", ridge=10.0), task.truth("val")) < persistence_mae(task, "val")
+
+
+def test_day_of_year_circle():
+    df = add_day_of_year(pd.DataFrame(index=pd.date_range("2015-01-01", periods=365)))
+    np.testing.assert_allclose(df["doy_sin"] ** 2 + df["doy_cos"] ** 2, 1.0)
+    assert df["doy_cos"].iloc[0] == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_forecaster_shapes(kind):
+    torch.manual_seed(0)
+    model = Forecaster(kind, input_size=6, hidden_size=4, horizon=3)
+    assert model(torch.zeros(2, 5, 6)).shape == (2, 3)
+    bi = Forecaster(kind, input_size=6, hidden_size=4, bidirectional=True)
+    assert bi.head.in_features == 8
+    assert bi(torch.zeros(2, 5, 6)).shape == (2, 1)
+
+
+def test_bidirectional_reads_final_state_of_each_direction():
+    torch.manual_seed(0)
+    model = Forecaster("gru", input_size=2, hidden_size=3, bidirectional=True).eval()
+    x = torch.randn(4, 6, 2)
+    out, h_n = model.rnn(x)
+    expected = model.head(torch.cat([h_n[0], h_n[1]], dim=1))
+    torch.testing.assert_close(model(x), expected)
+
+
+def test_train_and_predict_quickly(task):
+    model, history = train_forecaster(task, "gru", hidden_size=8, epochs=3, progress=False, device="cpu")
+    assert history.epochs == 3
+    pred = predict_degrees(model, task, "val")
+    assert pred.shape == (365, 1)
+    assert np.isfinite(pred).all()
+
+
+def test_training_repeats_with_the_same_seed(task):
+    first = train_forecaster(task, "rnn", hidden_size=4, epochs=2, progress=False, device="cpu")[0]
+    second = train_forecaster(task, "rnn", hidden_size=4, epochs=2, progress=False, device="cpu")[0]
+    np.testing.assert_array_equal(predict_degrees(first, task), predict_degrees(second, task))
+
+
+def test_loaders_batches(task):
+    full = task.loaders()
+    assert len(list(full["train"])) == 1
+    batches = list(task.loaders(batch_size=128)["train"])
+    assert len(batches) == 6 and batches[0][0].shape == (128, 5, 6)
+    assert sorted(torch.cat([b[1] for b in batches]).flatten().tolist()) == sorted(
+        task.y["train"].flatten().tolist()
+    )
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.lists(st.floats(-50, 50), min_size=1, max_size=30))
+def test_mae_is_zero_on_itself_and_symmetric(values):
+    a = np.array(values)
+    b = a[::-1].copy()
+    assert mae(a, a) == 0.0
+    assert mae(a, b) == pytest.approx(mae(b, a))
+    assert mae(a, b) >= 0.0
+
+
+# Bad input gets a clear message.
+
+
+def test_bad_kind():
+    with pytest.raises(ValueError, match=r"kind must be one of \('rnn', 'lstm', 'gru'\); got 'transformer'"):
+        Forecaster("transformer", 6)
+    with pytest.raises(ValueError, match="kind must be one of"):
+        train_forecaster(weather_task(window=2), "LSTM", epochs=1, progress=False)
+
+
+def test_bad_features():
+    with pytest.raises(ValueError, match="must include the target 'temp_max'"):
+        weather_task(features=["wind"])
+    with pytest.raises(ValueError, match="non-empty subset"):
+        weather_task(features=["humidity", "temp_max"])
+
+
+def test_bad_window():
+    with pytest.raises(ValueError, match="window must be shorter than the training part"):
+        weather_task(window=1000)
+    with pytest.raises(ValueError, match="window must be at least 1"):
+        weather_task(window=0)
+
+
+def test_bad_split_batch_ridge_shapes(task):
+    with pytest.raises(ValueError, match=r"split must be one of \('train', 'val', 'test'\); got 'validation'"):
+        persistence_mae(task, "validation")
+    with pytest.raises(ValueError, match="batch_size must be a positive integer or None"):
+        task.loaders(batch_size=0)
+    with pytest.raises(ValueError, match="ridge must be at least 0"):
+        linear_forecast(task, "val", ridge=-1.0)
+    with pytest.raises(ValueError, match="same shape"):
+        mae(np.zeros(3), np.zeros((3, 1)))
+    with pytest.raises(TypeError, match="DatetimeIndex"):
+        add_day_of_year(pd.DataFrame({"a": [1, 2]}))
