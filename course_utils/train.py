@@ -108,10 +108,10 @@ def fit(
     """Train ``model`` and return its ``History``.
 
     ``optimizer`` defaults to Adam with learning rate ``lr``; any object with ``zero_grad()`` and ``step()``
-    will do (the first ``torch.optim`` optimizer of a session takes a few seconds to import). With ``val_loader`` the validation loss
-    (and ``metrics``) are recorded each epoch; with ``patience`` too, training stops after that many
-    epochs without improvement and the best weights are restored. ``clip_grad`` clips the gradient
-    norm (``torch.nn.utils.clip_grad_norm_``) before each update.
+    will do (the first ``torch.optim`` optimizer of a session takes a few seconds to import). With
+    ``val_loader`` the validation loss (and ``metrics``) are recorded each epoch; with ``patience`` too,
+    training stops after that many epochs without improvement and the best weights are restored.
+    ``clip_grad`` clips the gradient norm (``torch.nn.utils.clip_grad_norm_``) before each update.
     """
     if epochs < 1:
         raise ValueError(f"epochs must be at least 1; got {epochs}.")
