@@ -148,8 +148,7 @@ def test_bucket_batches_serve_every_sentence_once_per_pass():
         served = sorted(tuple(row[: int(n)].tolist()) for tok, lengths, _ in batches
                         for row, n in zip(tok, lengths, strict=True))
         assert served == sorted(tuple(int(v) for v in s) for s in seqs)
-    assert [len(b[0]) for b in first] != [len(b[0]) for b in second] or not all(
-        torch.equal(a[0], b[0]) for a, b in zip(first, second, strict=True))
+    assert any(not torch.equal(a[0], b[0]) for a, b in zip(first, second, strict=True))  # a new order each pass
     # bucketing: far less padding than the same batches in random order
     pads = sum(int((tok == PAD_ID).sum()) for tok, _, _ in first)
     plain = sum(int((tok == PAD_ID).sum()) for tok, _, _ in BucketBatches(seqs, labels, 16))
@@ -260,7 +259,8 @@ def test_prepare_text_data_builds_the_vocab_on_train_only():
     with pytest.raises(ValueError, match="split must be one of"):
         data.loader("dev")
     bigram = prepare_text_data(texts, labels, min_freq=1, bigrams=True)
-    assert "the film" in bigram.vocab or any(" " in w for w in bigram.vocab.itos)
+    assert any(" " in w for w in bigram.vocab.itos)  # word pairs are tokens too
+    assert bigram.encode("the film")[-1] == bigram.vocab.stoi.get("the film", UNK_ID)
 
 
 def test_prepare_text_data_rejects_mismatched_labels():
@@ -268,12 +268,12 @@ def test_prepare_text_data_rejects_mismatched_labels():
         prepare_text_data(["a b"], [1, 0])
 
 
-@pytest.mark.parametrize("make", [lambda v: RecurrentClassifier("gru", v, 16, 16), lambda v: BagOfWords(v, 16)])
+@pytest.mark.parametrize("make", [lambda v: RecurrentClassifier("gru", v, 8, 8), lambda v: BagOfWords(v, 8)])
 def test_train_text_classifier_learns_a_keyword_task(make):
     texts, labels = _toy_corpus()
     data = prepare_text_data(texts, labels, min_freq=1, seed=0)
-    result = train_text_classifier(make(len(data.vocab)), data, epochs=6, lr=1e-2, batch_size=32,
+    result = train_text_classifier(make(len(data.vocab)), data, epochs=4, lr=3e-2, batch_size=32,
                                    patience=None, progress=False, device="cpu")
     assert result.test_accuracy > 0.9
     assert result.val_accuracy > 0.9
-    assert result.seconds > 0 and result.history.epochs == 6
+    assert result.seconds > 0 and result.history.epochs == 4
