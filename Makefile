@@ -50,18 +50,12 @@ execute: $(STAMP)
 student: $(STAMP)
 	$(PY) tools/nbtools.py student --out student
 
-REVEAL_VERSION := 4.0.2
 slides: $(STAMP)
-	@if command -v npm >/dev/null 2>&1 && [ ! -d slides/reveal.js ]; then \
-		echo "Fetching reveal.js $(REVEAL_VERSION) from the npm registry so the slides work offline"; \
-		mkdir -p build/reveal slides && npm install --silent --no-audit --no-fund --prefix build/reveal \
-			reveal.js@$(REVEAL_VERSION) && cp -r build/reveal/node_modules/reveal.js slides/reveal.js; fi
-	COURSE_HEADLESS=1 $(PY) tools/nbtools.py build --slides slides \
-		$$([ -d slides/reveal.js ] && echo --reveal-prefix reveal.js)
+	COURSE_HEADLESS=1 $(PY) tools/nbtools.py build --slides slides $$(bash tools/web_assets.sh slides)
 	@echo "Open slides/index.html, or one deck such as slides/03_lstm_internals.slides.html"
 
 html: $(STAMP)
-	COURSE_HEADLESS=1 $(PY) tools/nbtools.py build --html site
+	COURSE_HEADLESS=1 $(PY) tools/nbtools.py build --html site $$(bash tools/web_assets.sh site)
 	@echo "Open site/index.html"
 
 check-html:

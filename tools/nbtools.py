@@ -4,7 +4,7 @@
     python tools/nbtools.py strip   [NOTEBOOK ...]   # strip outputs, keeping check-tagged cells' outputs
     python tools/nbtools.py execute [NOTEBOOK ...]   # re-run, then keep only check-tagged outputs
     python tools/nbtools.py student [--out student]  # learner copies: solutions become stubs
-    python tools/nbtools.py build [--html site] [--slides slides] [--reverse] [NOTEBOOK ...]
+    python tools/nbtools.py build [--html site] [--slides slides] [--static _static] [--reverse] [NOTEBOOK ...]
                                                      # run each in a fresh kernel; render HTML / slides
 
 With no NOTEBOOK, every ``notebooks/*.ipynb`` is used. A check-tagged cell is one tagged
@@ -242,8 +242,19 @@ see the course's README (<code>make lab</code>).</p>
     (out / "index.html").write_text(page, encoding="utf-8")
 
 
+def web_urls(static: str | None) -> dict[str, str]:
+    """Exporter settings that load the pages' JavaScript from a local folder (see tools/web_assets.sh)."""
+    if not static:
+        return {}
+    return {
+        "require_js_url": f"{static}/require.js",
+        "jquery_url": f"{static}/jquery.min.js",
+        "mathjax_url": f"{static}/mathjax/MathJax.js?config=TeX-AMS_CHTML-full,Safe",
+    }
+
+
 def cmd_build(paths: list[Path], html_dir: Path | None, slides_dir: Path | None, reverse: bool,
-              reveal_prefix: str | None = None) -> int:
+              static: str | None = None) -> int:
     from nbconvert import HTMLExporter, SlidesExporter
     from traitlets.config import Config
 
@@ -261,14 +272,16 @@ def cmd_build(paths: list[Path], html_dir: Path | None, slides_dir: Path | None,
         entries.append((path.stem, title, blurb, path.name))
         if html_dir is not None:
             html_dir.mkdir(parents=True, exist_ok=True)
-            body, _ = HTMLExporter(template_name="lab").from_notebook_node(nb)
+            body, _ = HTMLExporter(template_name="lab", **web_urls(static)).from_notebook_node(nb)
             (html_dir / f"{path.stem}.html").write_text(body, encoding="utf-8")
         if slides_dir is not None:
             slides_dir.mkdir(parents=True, exist_ok=True)
-            exporter = SlidesExporter(config=config)
-            if reveal_prefix:
-                exporter.reveal_url_prefix = reveal_prefix
+            exporter = SlidesExporter(config=config, **web_urls(static))
+            if static:
+                exporter.reveal_url_prefix = f"{static}/reveal.js"
             body, _ = exporter.from_notebook_node(for_slides(nb))
+            # reveal's theme unhides MathJax's copy for screen readers, so every formula would show twice
+            body = body.replace("</head>", "<style>.MJX_Assistive_MathML{display:none!important}</style></head>", 1)
             (slides_dir / f"{path.stem}.slides.html").write_text(body, encoding="utf-8")
     entries.sort()
     for folder in (html_dir, slides_dir):
@@ -285,14 +298,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "student", help="student: the output folder")
     parser.add_argument("--html", type=Path, help="build: write the HTML reading copy here")
     parser.add_argument("--slides", type=Path, help="build: write reveal.js slide decks here")
-    parser.add_argument("--reveal-prefix", help="build: where the slides load reveal.js from (default: a CDN)")
+    parser.add_argument("--static", help="build: a folder, relative to the pages, holding reveal.js, require.js, "
+                        "jQuery and MathJax (tools/web_assets.sh); default: load them from CDNs")
     parser.add_argument("--reverse", action="store_true", help="build: run the notebooks in reverse order")
     args = parser.parse_args(argv)
     paths = notebooks(args.notebooks)
     if args.command == "student":
         return cmd_student(paths, args.out)
     if args.command == "build":
-        return cmd_build(paths, args.html, args.slides, args.reverse, args.reveal_prefix)
+        return cmd_build(paths, args.html, args.slides, args.reverse, args.static)
     return {"verify": cmd_verify, "strip": cmd_strip, "execute": cmd_execute}[args.command](paths)
 
 
