@@ -2,6 +2,7 @@
 kernel, writes nothing into the repository, and renders to the HTML reading copy and to slides."""
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -55,6 +56,7 @@ def test_notebooks_run_offline_in_reverse_order(tmp_path):
         assert f'href="{path.stem}.html"' in index
         page = (site / f"{path.stem}.html").read_text()
         assert page.count("jp-Cell") > 10, f"{path.stem}.html looks empty"
+        assert not re.search(r'href="\d\d_\w+\.ipynb', page), "links between pages must point at .html files"
         deck = (site / f"{path.stem}.slides.html").read_text()
         assert "reveal" in deck.lower()
     plots = sum((site / f"{p.stem}.html").read_text().count("data:image/png") for p in NOTEBOOKS)

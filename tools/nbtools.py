@@ -19,6 +19,7 @@ import copy
 import html
 import json
 import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -242,6 +243,9 @@ see the course's README (<code>make lab</code>).</p>
     (out / "index.html").write_text(page, encoding="utf-8")
 
 
+NOTEBOOK_LINK = re.compile(r'href="(\d\d_[A-Za-z0-9_]+)\.ipynb')
+
+
 def web_urls(static: str | None) -> dict[str, str]:
     """Exporter settings that load the pages' JavaScript from a local folder (see tools/web_assets.sh)."""
     if not static:
@@ -273,6 +277,7 @@ def cmd_build(paths: list[Path], html_dir: Path | None, slides_dir: Path | None,
         if html_dir is not None:
             html_dir.mkdir(parents=True, exist_ok=True)
             body, _ = HTMLExporter(template_name="lab", **web_urls(static)).from_notebook_node(nb)
+            body = NOTEBOOK_LINK.sub(r'href="\1.html', body)  # links between notebooks point at the pages
             (html_dir / f"{path.stem}.html").write_text(body, encoding="utf-8")
         if slides_dir is not None:
             slides_dir.mkdir(parents=True, exist_ok=True)
@@ -282,6 +287,7 @@ def cmd_build(paths: list[Path], html_dir: Path | None, slides_dir: Path | None,
             body, _ = exporter.from_notebook_node(for_slides(nb))
             # reveal's theme unhides MathJax's copy for screen readers, so every formula would show twice
             body = body.replace("</head>", "<style>.MJX_Assistive_MathML{display:none!important}</style></head>", 1)
+            body = NOTEBOOK_LINK.sub(r'href="\1.slides.html', body)
             (slides_dir / f"{path.stem}.slides.html").write_text(body, encoding="utf-8")
     entries.sort()
     for folder in (html_dir, slides_dir):
