@@ -1,8 +1,12 @@
 """course_utils: the small helper package of the RNN, LSTM and GRU course.
 
-One concept per module: ``cells`` (the recurrent cells in numpy), ``windows`` (time-series windows and
-splits), ``data`` (the real data sets), ``train`` (a training loop), ``plots``, ``widgets``, ``checks``
-(exercise self-checks) and ``source`` (``show_source``). Each is taught in a notebook that shows its source.
+One concept per module, each taught in the notebook named here, which shows its source:
+``cells`` (RNN, LSTM and GRU cells in numpy; 01, 03, 04), ``gradients`` (how far a gradient reaches; 02),
+``stock`` (the StatQuest one-unit example; 03, 04), ``timing`` (forward and backward time; 04),
+``windows`` (time-series windows and splits; 05), ``forecast`` (the weather task; 06), ``text`` (tokens,
+vocabulary and classifiers; 07), and the tools every notebook uses: ``data`` (the data sets), ``train``
+(a training loop), ``plots``, ``widgets``, ``checks`` (exercise self-checks), ``results`` (numbers for
+``make bench``) and ``source`` (``show_source``).
 """
 
 from course_utils.source import show_source
