@@ -62,3 +62,16 @@ def test_notebooks_run_offline_in_reverse_order(tmp_path):
     plots = sum((site / f"{p.stem}.html").read_text().count("data:image/png") for p in NOTEBOOKS)
     assert plots >= len(NOTEBOOKS), "the reading copy should show the notebooks' plots"
     assert set(json.loads((site / "timings.json").read_text())) == {p.stem for p in NOTEBOOKS}
+
+
+def test_index_links_only_what_the_folder_holds(tmp_path):
+    sys.path.insert(0, str(ROOT / "tools"))
+    import nbtools
+
+    entries = [("03_lstm_internals", "03 · LSTM internals", "blurb", "03_lstm_internals.ipynb")]
+    nbtools.write_index(entries, tmp_path, pages=False, decks=True)  # slides/ holds decks only
+    index = (tmp_path / "index.html").read_text()
+    assert 'href="03_lstm_internals.slides.html"' in index and 'href="03_lstm_internals.html"' not in index
+    nbtools.write_index(entries, tmp_path, pages=True, decks=False)  # site/ holds pages only
+    index = (tmp_path / "index.html").read_text()
+    assert 'href="03_lstm_internals.html"' in index and ".slides.html" not in index

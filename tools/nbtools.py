@@ -92,17 +92,11 @@ def cmd_strip(paths: list[Path]) -> int:
 
 
 def cmd_execute(paths: list[Path], timeout: int = 600) -> int:
-    from nbclient import NotebookClient
-
-    os.environ["COURSE_HEADLESS"] = "1"
     for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):  # as under `make test`
         os.environ.setdefault(var, "1")
     for path in paths:
-        nb = read(path)
         start = time.perf_counter()
-        NotebookClient(nb, timeout=timeout, kernel_name="python3",
-                       resources={"metadata": {"path": str(path.parent)}}).execute()
-        write(stripped(nb), path)
+        write(stripped(run_notebook(read(path), path.parent, timeout)), path)
         print(f"executed {path} in {time.perf_counter() - start:.1f} s")
     return 0
 
@@ -182,7 +176,7 @@ def cmd_student(paths: list[Path], out: Path) -> int:
 
 
 def run_notebook(nb: nbformat.NotebookNode, cwd: Path, timeout: int = 600) -> nbformat.NotebookNode:
-    """Execute ``nb`` in place in a fresh kernel (headless, one thread as in the tests)."""
+    """Execute ``nb`` in place in a fresh kernel, headless (widgets run once and print what they would show)."""
     from nbclient import NotebookClient
 
     os.environ["COURSE_HEADLESS"] = "1"
@@ -223,11 +217,12 @@ def for_slides(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return nb
 
 
-def write_index(entries: list[tuple[str, str, str, str]], out: Path, slides: bool) -> None:
+def write_index(entries: list[tuple[str, str, str, str]], out: Path, pages: bool, decks: bool) -> None:
+    """An index of the notebooks in course order, linking the pages and/or slide decks that ``out`` holds."""
     rows = []
     for name, title, blurb, _ in entries:
-        link = f'<a href="{name}.html">{html.escape(title)}</a>'
-        deck = f' · <a href="{name}.slides.html">slides</a>' if slides else ""
+        link = f'<a href="{name}.html">{html.escape(title)}</a>' if pages else html.escape(title)
+        deck = f' · <a href="{name}.slides.html">slides</a>' if decks else ""
         rows.append(f"<li>{link}{deck}<br><small>{html.escape(blurb)}</small></li>")
     page = f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>RNN, LSTM and GRU: the course</title>
@@ -292,7 +287,7 @@ def cmd_build(paths: list[Path], html_dir: Path | None, slides_dir: Path | None,
     entries.sort()
     for folder in (html_dir, slides_dir):
         if folder is not None:
-            write_index(entries, folder, slides=folder == slides_dir or html_dir == slides_dir)
+            write_index(entries, folder, pages=folder == html_dir, decks=folder == slides_dir)
             (folder / "timings.json").write_text(json.dumps(timings, indent=2) + "\n", encoding="utf-8")
     return 0
 
