@@ -31,9 +31,9 @@ $(STAMP): requirements.txt pyproject.toml
 	@touch $(STAMP)
 
 lab: $(STAMP)
-	@echo "Starting JupyterLab on notebooks/ at http://127.0.0.1:$(PORT)/lab (the token is printed below)."
-	cd notebooks && ../$(VENV)/bin/jupyter lab --no-browser $(ROOT_FLAG) --ip=127.0.0.1 --port=$(PORT) \
-		--ServerApp.root_dir=. --LabApp.default_url=/lab/tree/00_start_here.ipynb
+	@echo "Starting JupyterLab on the course folder at http://127.0.0.1:$(PORT)/lab (the token is printed below)."
+	$(VENV)/bin/jupyter lab --no-browser $(ROOT_FLAG) --ip=127.0.0.1 --port=$(PORT) \
+		--ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/notebooks/00_start_here.ipynb
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -27,15 +27,17 @@ def _describe(name: str, control: widgets.ValueWidget) -> str:
     return f"{name} (now {control.value!r})"
 
 
-def interact_or_print(func: Callable[..., Any], **controls: widgets.ValueWidget) -> Any:
-    """Show ``controls`` wired to ``func`` (live), or call ``func`` once with their values (headless)."""
+def interact_or_print(func: Callable[..., Any], **controls: widgets.ValueWidget) -> None:
+    """Show ``controls`` wired to ``func`` (live), or call ``func`` once with their values (headless).
+
+    It displays the panel itself and returns nothing, so a cell that ends with this call shows the panel once.
+    """
     for name, control in controls.items():
         if not isinstance(control, widgets.ValueWidget):
             raise TypeError(f"control {name!r} must be an ipywidgets control such as FloatSlider; got {control!r}.")
     if is_headless():
         described = "; ".join(_describe(n, c) for n, c in controls.items())
         print(f"[headless] In JupyterLab you would move: {described}. Showing the current values:")
-        return func(**{name: control.value for name, control in controls.items()})
-    panel = widgets.interactive(func, **controls)
-    display(panel)
-    return panel
+        func(**{name: control.value for name, control in controls.items()})
+        return
+    display(widgets.interactive(func, **controls))

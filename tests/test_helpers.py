@@ -147,11 +147,14 @@ def test_widgets_headless_calls_once_and_describes(monkeypatch, capsys):
     assert "[headless]" in out and "w from 0.1 to 2.0 (now 0.5)" in out
 
 
-def test_widgets_live_builds_an_interactive(monkeypatch):
+def test_widgets_live_displays_one_interactive_and_returns_nothing(monkeypatch):
+    # Returning the panel as well as displaying it made Jupyter show every widget twice.
     monkeypatch.setenv("COURSE_HEADLESS", "0")
-    panel = widgets.interact_or_print(lambda text: len(text), text=ipywidgets.Text(value="good film"))
-    assert isinstance(panel, ipywidgets.interactive)
-    assert panel.result == 9
+    shown = []
+    monkeypatch.setattr(widgets, "display", shown.append)
+    assert widgets.interact_or_print(lambda text: len(text), text=ipywidgets.Text(value="good film")) is None
+    assert len(shown) == 1 and isinstance(shown[0], ipywidgets.interactive)
+    assert shown[0].result == 9
 
 
 def test_widgets_refuse_non_controls():
