@@ -19,11 +19,13 @@ from typing import Any
 
 import numpy as np
 
+from course_utils._validate import KINDS, check_kind, one_of
+
 Params = dict[str, np.ndarray]
 Step = dict[str, np.ndarray]
 
 GATES = {"rnn": 1, "lstm": 4, "gru": 3}
-KINDS = tuple(GATES)
+NONLINEARITIES = ("tanh", "relu")
 
 
 def sigmoid(z: np.ndarray) -> np.ndarray:
@@ -35,14 +37,9 @@ def sigmoid(z: np.ndarray) -> np.ndarray:
 # Input checks: shapes that do not fit raise a ValueError naming the expected and the given shape.
 
 
-def _check_kind(kind: str) -> None:
-    if kind not in GATES:
-        raise ValueError(f"kind must be one of {KINDS}; got {kind!r}.")
-
-
-def check_params(params: Params, kind: str) -> tuple[int, int]:
+def _check_params(params: Params, kind: str) -> tuple[int, int]:
     """Check the four weight arrays of one layer and return ``(input_size, hidden_size)``."""
-    _check_kind(kind)
+    check_kind(kind)
     if not isinstance(params, dict):
         raise TypeError(f"params must be a dict of numpy arrays; got {type(params).__name__}.")
     missing = [k for k in ("weight_ih", "weight_hh", "bias_ih", "bias_hh") if k not in params]
@@ -102,12 +99,7 @@ def _check_state(state: Any, hidden: int, name: str, like: np.ndarray) -> np.nda
 def rnn_step(x_t: np.ndarray, h_prev: np.ndarray, params: Params, nonlinearity: str = "tanh") -> Step:
     """One RNN step: h = act(W_ih x + b_ih + W_hh h_prev + b_hh)."""
     pre = params["weight_ih"] @ x_t + params["bias_ih"] + params["weight_hh"] @ h_prev + params["bias_hh"]  # (H,)
-    if nonlinearity == "tanh":
-        h = np.tanh(pre)
-    elif nonlinearity == "relu":
-        h = np.maximum(pre, 0.0)
-    else:
-        raise ValueError(f"nonlinearity must be 'tanh' or 'relu'; got {nonlinearity!r}.")
+    h = np.tanh(pre) if one_of("nonlinearity", nonlinearity, NONLINEARITIES) == "tanh" else np.maximum(pre, 0.0)
     return {"pre": pre, "h": h}
 
 
@@ -153,7 +145,7 @@ def gru_step(x_t: np.ndarray, h_prev: np.ndarray, params: Params, reset_after: b
 
 def rnn_trace(x: np.ndarray, params: Params, h0: np.ndarray | None = None, nonlinearity: str = "tanh") -> list[Step]:
     """Run ``rnn_step`` over ``x`` and return every step's values."""
-    input_size, hidden = check_params(params, "rnn")
+    input_size, hidden = _check_params(params, "rnn")
     x = _check_x(x, input_size)
     h = _check_state(h0, hidden, "h0", x)
     steps = []
@@ -168,7 +160,7 @@ def lstm_trace(
     x: np.ndarray, params: Params, h0: np.ndarray | None = None, c0: np.ndarray | None = None
 ) -> list[Step]:
     """Run ``lstm_step`` over ``x`` and return every step's values."""
-    input_size, hidden = check_params(params, "lstm")
+    input_size, hidden = _check_params(params, "lstm")
     x = _check_x(x, input_size)
     h = _check_state(h0, hidden, "h0", x)
     c = _check_state(c0, hidden, "c0", x)
@@ -184,7 +176,7 @@ def gru_trace(
     x: np.ndarray, params: Params, h0: np.ndarray | None = None, reset_after: bool = True
 ) -> list[Step]:
     """Run ``gru_step`` over ``x`` and return every step's values."""
-    input_size, hidden = check_params(params, "gru")
+    input_size, hidden = _check_params(params, "gru")
     x = _check_x(x, input_size)
     h = _check_state(h0, hidden, "h0", x)
     steps = []
@@ -233,7 +225,7 @@ def gru_forward(
 
 def _kind_of(module: Any) -> str:
     name = type(module).__name__.lower()
-    if name not in GATES:
+    if name not in KINDS:
         raise TypeError(f"module must be a torch.nn.RNN, LSTM or GRU; got {type(module).__name__}.")
     return name
 
@@ -271,7 +263,7 @@ def params_to_torch(params: Params, module: Any, layer: int = 0, reverse: bool =
     import torch
 
     kind = _kind_of(module)
-    input_size, hidden = check_params(params, kind)
+    input_size, hidden = _check_params(params, kind)
     suffix = _suffix(module, layer, reverse)
     with torch.no_grad():
         for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh"):
@@ -303,18 +295,31 @@ def layers_from_torch(module: Any) -> list[Layer]:
     return layers
 
 
-def _run_one(kind: str, x: np.ndarray, params: Params, **options: Any) -> tuple[np.ndarray, list[np.ndarray]]:
+def _run_one(kind: str, x: np.ndarray, params: Params, nonlinearity: str, reset_after: bool
+             ) -> tuple[np.ndarray, list[np.ndarray]]:
     if kind == "rnn":
-        out, h_n = rnn_forward(x, params, nonlinearity=options.get("nonlinearity", "tanh"))
+        out, h_n = rnn_forward(x, params, nonlinearity=nonlinearity)
         return out, [h_n]
     if kind == "lstm":
         out, (h_n, c_n) = lstm_forward(x, params)
         return out, [h_n, c_n]
-    out, h_n = gru_forward(x, params, reset_after=options.get("reset_after", True))
+    out, h_n = gru_forward(x, params, reset_after=reset_after)
     return out, [h_n]
 
 
-def stacked_forward(kind: str, x: np.ndarray, layers: list[Layer], **options: Any) -> tuple[np.ndarray, Any]:
+def _check_stack_options(kind: str, layers: list[Layer], nonlinearity: str, reset_after: bool) -> None:
+    check_kind(kind)
+    one_of("nonlinearity", nonlinearity, NONLINEARITIES)
+    if kind != "rnn" and nonlinearity != "tanh":
+        raise ValueError(f"nonlinearity is an option of the RNN only; drop it for kind={kind!r}.")
+    if kind != "gru" and reset_after is not True:
+        raise ValueError(f"reset_after is an option of the GRU only; drop it for kind={kind!r}.")
+    if not layers:
+        raise ValueError("layers is empty; give at least one layer's params (cells.layers_from_torch(module)).")
+
+
+def stacked_forward(kind: str, x: np.ndarray, layers: list[Layer], *, nonlinearity: str = "tanh",
+                    reset_after: bool = True) -> tuple[np.ndarray, Any]:
     """Run a stacked (and optionally bidirectional) network from zero states, like torch.
 
     The output sequence of each layer is the input of the next. A bidirectional layer is a
@@ -322,21 +327,19 @@ def stacked_forward(kind: str, x: np.ndarray, layers: list[Layer], **options: An
     flipped back and placed after the forward ones, so outputs are ``(seq_len, 2H)``.
     Returns ``(outputs, h_n)`` with ``h_n`` of shape ``(num_layers * num_directions, H)``, or
     ``(outputs, (h_n, c_n))`` for an LSTM, in torch's order (layer 0 forward, layer 0 backward, ...).
-    Options: ``nonlinearity`` (RNN), ``reset_after`` (GRU).
+    ``nonlinearity`` is an option of the RNN, ``reset_after`` of the GRU.
     """
-    _check_kind(kind)
-    if not layers:
-        raise ValueError("layers is empty; give at least one layer's params.")
+    _check_stack_options(kind, layers, nonlinearity, reset_after)
     finals: list[list[np.ndarray]] = []
     out = np.asarray(x)
     for layer in layers:
         if isinstance(layer, tuple):
-            fwd_out, fwd_final = _run_one(kind, out, layer[0], **options)
-            bwd_out, bwd_final = _run_one(kind, out[::-1], layer[1], **options)
+            fwd_out, fwd_final = _run_one(kind, out, layer[0], nonlinearity, reset_after)
+            bwd_out, bwd_final = _run_one(kind, out[::-1], layer[1], nonlinearity, reset_after)
             out = np.concatenate([fwd_out, bwd_out[::-1]], axis=1)  # (seq_len, 2H)
             finals += [fwd_final, bwd_final]
         else:
-            out, final = _run_one(kind, out, layer, **options)
+            out, final = _run_one(kind, out, layer, nonlinearity, reset_after)
             finals.append(final)
     h_n = np.stack([f[0] for f in finals])
     if kind == "lstm":

@@ -9,7 +9,6 @@ so ``model(*batch[:-1])`` is compared with ``batch[-1]``.
 from __future__ import annotations
 
 import copy
-import os
 import random
 import time
 from collections.abc import Callable, Iterable
@@ -19,15 +18,20 @@ import numpy as np
 import torch
 from tqdm.auto import tqdm
 
+from course_utils import _validate
+
 Metric = Callable[[torch.Tensor, torch.Tensor], float]
 
 
 def set_seed(seed: int = 0) -> None:
-    """Seed Python, numpy and torch (CPU and CUDA) so that runs repeat."""
+    """Seed Python, numpy and torch (CPU and CUDA) so that runs repeat.
+
+    String hashing (the order of a ``set`` of strings) is not seeded here: ``PYTHONHASHSEED`` only takes
+    effect when it is set before Python starts, so the course never relies on that order.
+    """
     random.seed(seed)
     np.random.seed(seed)  # noqa: NPY002 - seeds the legacy global generator that older code uses
     torch.manual_seed(seed)
-    os.environ["PYTHONHASHSEED"] = str(seed)
 
 
 def get_device() -> torch.device:
@@ -90,6 +94,18 @@ def predict(model: torch.nn.Module, loader: Iterable, device: torch.device | Non
     return torch.cat([model(*_to(batch[:-1], device)).cpu() for batch in loader])
 
 
+def _check_fit_options(epochs: int, lr: float, val_loader: Iterable | None, patience: int | None,
+                       clip_grad: float | None) -> None:
+    _validate.positive_int("epochs", epochs)
+    _validate.positive("lr", lr)
+    if patience is not None:
+        _validate.positive_int("patience", patience, hint="It counts the epochs without improvement to allow.")
+        if val_loader is None:
+            raise ValueError("patience (early stopping) needs a val_loader to watch; pass val_loader=...")
+    if clip_grad is not None:
+        _validate.positive("clip_grad", clip_grad)
+
+
 def fit(
     model: torch.nn.Module,
     train_loader: Iterable,
@@ -113,10 +129,7 @@ def fit(
     training stops after that many epochs without improvement and the best weights are restored.
     ``clip_grad`` clips the gradient norm (``torch.nn.utils.clip_grad_norm_``) before each update.
     """
-    if epochs < 1:
-        raise ValueError(f"epochs must be at least 1; got {epochs}.")
-    if patience is not None and val_loader is None:
-        raise ValueError("patience (early stopping) needs a val_loader to watch.")
+    _check_fit_options(epochs, lr, val_loader, patience, clip_grad)
     device = torch.device(device) if device is not None else get_device()
     model.to(device)
     optimizer = optimizer or torch.optim.Adam(model.parameters(), lr=lr)
@@ -137,7 +150,9 @@ def fit(
             optimizer.step()
             total += loss.item() * len(y)
             count += len(y)
-        history.train_loss.append(total / max(count, 1))
+        if count == 0:
+            raise ValueError("train_loader gave no batches; check the data set and batch size.")
+        history.train_loss.append(total / count)
         postfix = {"train": f"{history.train_loss[-1]:.4f}"}
         if val_loader is not None:
             result = evaluate(model, val_loader, loss_fn, metrics, device)

@@ -193,10 +193,13 @@ def test_lstm_params_are_not_gru_params():
 
 def test_bad_options():
     params = cells.params_from_torch(make("rnn", 2, 3, 0))
-    with pytest.raises(ValueError, match="nonlinearity must be 'tanh' or 'relu'"):
+    with pytest.raises(ValueError, match=r"nonlinearity must be one of \('tanh', 'relu'\); got 'sigmoid'"):
         cells.rnn_forward(np.zeros((2, 2)), params, nonlinearity="sigmoid")
     with pytest.raises(ValueError, match="kind must be one of"):
         cells.stacked_forward("lstmm", np.zeros((2, 2)), [params])
+    with pytest.raises(ValueError, match="layers is empty"):
+        cells.stacked_forward("rnn", np.zeros((2, 2)), [])
+
     with pytest.raises(ValueError, match="no time steps"):
         cells.rnn_forward(np.zeros((0, 2)), params)
     with pytest.raises(ValueError, match="reverse=True needs a bidirectional"):
@@ -205,3 +208,33 @@ def test_bad_options():
         cells.params_from_torch(make("rnn", 2, 3, 0), layer=1)
     with pytest.raises(TypeError, match="torch.nn.RNN, LSTM or GRU"):
         cells.params_from_torch(torch.nn.Linear(2, 3))
+
+
+def test_stacked_forward_refuses_misspelt_and_misplaced_options():
+    params = cells.params_from_torch(make("rnn", 2, 3, 0))
+    with pytest.raises(TypeError, match="nonlinarity"):
+        cells.stacked_forward("rnn", np.zeros((2, 2)), [params], **{"nonlinarity": "relu"})
+    with pytest.raises(ValueError, match="nonlinearity must be one of"):
+        cells.stacked_forward("rnn", np.zeros((2, 2)), [params], nonlinearity="Relu")
+    with pytest.raises(ValueError, match="nonlinearity is an option of the RNN only"):
+        cells.stacked_forward("gru", np.zeros((2, 2)), [cells.params_from_torch(make("gru", 2, 3, 0))],
+                              nonlinearity="relu")
+    with pytest.raises(ValueError, match="reset_after is an option of the GRU only"):
+        cells.stacked_forward("rnn", np.zeros((2, 2)), [params], reset_after=False)
+
+
+@pytest.mark.parametrize(("kind", "options"), [("rnn", {"nonlinearity": "relu"}), ("gru", {"reset_after": True})])
+def test_stacked_forward_passes_its_options_on(kind, options):
+    module = make(kind, 3, 4, 2, num_layers=2, **({"nonlinearity": "relu"} if kind == "rnn" else {}))
+    x = np.random.default_rng(2).normal(size=(5, 3))
+    ref_out, _ = torch_run(module, x)
+    out, _ = cells.stacked_forward(kind, x, cells.layers_from_torch(module), **options)
+    np.testing.assert_allclose(out, ref_out, **TOL)
+
+
+def test_stacked_gru_paper_form_is_not_torch_form():
+    module = make("gru", 3, 4, 2, num_layers=2)
+    x = np.random.default_rng(2).normal(size=(5, 3))
+    ref_out, _ = torch_run(module, x)
+    out, _ = cells.stacked_forward("gru", x, cells.layers_from_torch(module), reset_after=False)
+    assert np.max(np.abs(out - ref_out)) > 1e-3

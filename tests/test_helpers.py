@@ -54,11 +54,64 @@ def test_fit_clips_gradients(monkeypatch):
     assert calls == [1.0] * 4
 
 
-def test_fit_bad_arguments():
-    with pytest.raises(ValueError, match="epochs must be at least 1"):
-        train.fit(torch.nn.Linear(3, 1), tiny_problem(), torch.nn.functional.mse_loss, epochs=0)
-    with pytest.raises(ValueError, match="patience .* needs a val_loader"):
-        train.fit(torch.nn.Linear(3, 1), tiny_problem(), torch.nn.functional.mse_loss, patience=2)
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"epochs": 0}, ValueError, "epochs must be at least 1; got epochs=0"),
+        ({"epochs": 2.5}, TypeError, r"epochs must be a whole number \(int\) of at least 1; got 2.5"),
+        ({"patience": 0, "val_loader": []}, ValueError, "patience must be at least 1; got patience=0"),
+        ({"patience": -1, "val_loader": []}, ValueError, "patience must be at least 1; got patience=-1"),
+        ({"patience": 2}, ValueError, "patience .* needs a val_loader"),
+        ({"lr": 0.0}, ValueError, r"lr must be a finite number in \(0, inf\]"),
+        ({"clip_grad": -1.0}, ValueError, "clip_grad must be a finite number"),
+    ],
+)
+def test_fit_bad_arguments(kwargs, error, match):
+    with pytest.raises(error, match=match):
+        train.fit(torch.nn.Linear(3, 1), tiny_problem(), torch.nn.functional.mse_loss, progress=False, **kwargs)
+
+
+def test_fit_on_an_empty_loader_raises_instead_of_reporting_zero():
+    empty = DataLoader(TensorDataset(torch.zeros(0, 3), torch.zeros(0, 1)), batch_size=4)
+    with pytest.raises(ValueError, match="train_loader gave no batches"):
+        train.fit(torch.nn.Linear(3, 1), empty, torch.nn.functional.mse_loss, progress=False, device="cpu")
+    with pytest.raises(ValueError, match="the loader gave no batches"):
+        train.evaluate(torch.nn.Linear(3, 1), empty, torch.nn.functional.mse_loss)
+
+
+class StandStill:
+    """An optimizer that never moves the weights, so every epoch sees the same losses."""
+
+    def zero_grad(self):
+        pass
+
+    def step(self):
+        pass
+
+
+def test_losses_are_weighted_by_batch_size():
+    # batch 1: three targets 0 (squared error 0); batch 2: one target 2 (squared error 4).
+    # Weighted by batch size the mean is (3 * 0 + 1 * 4) / 4 = 1; the unweighted mean of batches would be 2.
+    model = torch.nn.Linear(1, 1)
+    with torch.no_grad():
+        model.weight.zero_()
+        model.bias.zero_()
+    batches = [(torch.zeros(3, 1), torch.zeros(3, 1)), (torch.zeros(1, 1), torch.full((1, 1), 2.0))]
+    assert train.evaluate(model, batches, torch.nn.functional.mse_loss)["loss"] == pytest.approx(1.0)
+    history = train.fit(model, batches, torch.nn.functional.mse_loss, epochs=2, optimizer=StandStill(),
+                        progress=False, device="cpu")
+    assert history.train_loss == pytest.approx([1.0, 1.0])
+
+
+@pytest.mark.parametrize("patience", [1, 2, 3])
+def test_patience_counts_epochs_without_improvement(monkeypatch, patience):
+    # validation losses: improve for two epochs (best at epoch 1), then only get worse
+    scripted = iter([1.0, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.1])
+    monkeypatch.setattr(train, "evaluate", lambda *args, **kwargs: {"loss": next(scripted)})
+    history = train.fit(torch.nn.Linear(3, 1), tiny_problem(), torch.nn.functional.mse_loss, epochs=8,
+                        val_loader=[None], patience=patience, optimizer=StandStill(), progress=False, device="cpu")
+    assert history.best_epoch == 1
+    assert history.epochs == 2 + patience  # the best epoch, then `patience` epochs without improvement
 
 
 def test_predict_and_seed_repeat():
