@@ -7,19 +7,12 @@
 
 from __future__ import annotations
 
-import numbers
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-
-def _positive_int(value: Any, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an integer; got {value!r} ({type(value).__name__}).")
-    if value < 1:
-        raise ValueError(f"{name} must be at least 1; got {name}={value}.")
-    return int(value)
+from course_utils import _validate
 
 
 def make_windows(
@@ -34,10 +27,43 @@ def make_windows(
     A 1-D series gives ``X (N, window)`` and ``y (N, horizon)``. A 2-D series ``(n, features)`` gives
     ``X (N, window, features)`` and ``y (N, horizon, features)``, or ``y (N, horizon)`` holding only
     column ``target`` (an index, or a column name for a DataFrame) when it is given.
+    A pandas series must be in time order, evenly spaced, with no missing values.
     """
-    window = _positive_int(window, "window")
-    horizon = _positive_int(horizon, "horizon")
-    stride = _positive_int(stride, "stride")
+    values, target = _check_windows_input(series, window, horizon, stride, target)
+    count = (len(values) - window - horizon) // stride + 1
+    starts = np.arange(count) * stride  # (N,)
+    x_idx = starts[:, None] + np.arange(window)  # (N, window)
+    y_idx = starts[:, None] + window + np.arange(horizon)  # (N, horizon)
+    X = values[x_idx]
+    y = values[y_idx] if target is None else values[y_idx, target]
+    return X, y
+
+
+def _check_time_order(index: pd.Index) -> None:
+    """Refuse an index out of time order (reversed, unsorted, repeated) or with gaps in it."""
+    if not (index.is_monotonic_increasing and index.is_unique):
+        raise ValueError(
+            "series' index is not in increasing time order (it is reversed, unsorted or repeats a time), so "
+            "targets could come before their inputs. Call series.sort_index() (and drop repeated times) first."
+        )
+    if isinstance(index, pd.DatetimeIndex) and len(index) >= 3 and index.freq is None and pd.infer_freq(index) is None:
+        steps = index.to_series().diff().dropna()
+        raise ValueError(
+            f"series' DatetimeIndex is not evenly spaced (steps from {steps.min()} to {steps.max()}): a window "
+            "would jump across the gap. Put the missing times back with series.asfreq(freq) and fill them "
+            "(series.interpolate()), or cut windows from each gap-free stretch separately."
+        )
+
+
+def _check_windows_input(
+    series: Any, window: int, horizon: int, stride: int, target: int | str | None
+) -> tuple[np.ndarray, int | None]:
+    """The series as a numeric array and the target as a column index, after every check of ``make_windows``."""
+    window = _validate.positive_int("window", window)
+    horizon = _validate.positive_int("horizon", horizon)
+    _validate.positive_int("stride", stride)
+    if isinstance(series, (pd.Series, pd.DataFrame)):
+        _check_time_order(series.index)
     columns = list(series.columns) if isinstance(series, pd.DataFrame) else None
     values = np.asarray(series)
     if not (np.issubdtype(values.dtype, np.number) or values.dtype == bool):
@@ -56,50 +82,49 @@ def make_windows(
             f"series holds {bad} NaN or infinite value(s). Fill the gaps first: resample and interpolate "
             "(for example series.interpolate()) or drop the missing stretch."
         )
-    if target is not None:
-        if values.ndim != 2:
-            raise ValueError("target selects a column, so it needs a 2-D series (n, features); this one is 1-D.")
-        if isinstance(target, str):
-            if columns is None or target not in columns:
-                raise ValueError(f"target {target!r} is not a column; the columns are {columns}.")
-            target = columns.index(target)
-        elif isinstance(target, bool) or not isinstance(target, numbers.Integral):
-            raise TypeError(f"target must be a column index or name; got {target!r}.")
-        if not 0 <= target < values.shape[1]:
-            raise ValueError(f"target must be a column index in 0..{values.shape[1] - 1}; got {target}.")
-
-    count = (n - window - horizon) // stride + 1
-    starts = np.arange(count) * stride  # (N,)
-    x_idx = starts[:, None] + np.arange(window)  # (N, window)
-    y_idx = starts[:, None] + window + np.arange(horizon)  # (N, horizon)
-    X = values[x_idx]
-    y = values[y_idx] if target is None else values[y_idx, target]
-    return X, y
+    if target is None:
+        return values, None
+    if values.ndim != 2:
+        raise ValueError("target selects a column, so it needs a 2-D series (n, features); this one is 1-D.")
+    if isinstance(target, str):
+        if columns is None or target not in columns:
+            raise ValueError(f"target {target!r} is not a column; the columns are {columns}.")
+        return values, columns.index(target)
+    target = _validate.non_negative_int("target", target, hint="Give a column index or a column name.")
+    if target >= values.shape[1]:
+        raise ValueError(f"target must be a column index in 0..{values.shape[1] - 1}; got {target}.")
+    return values, target
 
 
 def rolling_origin_splits(
-    n_samples: int, initial: int, horizon: int = 1, step: int = 1, sliding: bool = False
+    n_samples: int, initial: int, horizon: int = 1, step: int = 1, sliding: bool = False, gap: int = 0
 ) -> list[tuple[np.ndarray, np.ndarray]]:
     """Rolling-window cross-validation: a list of ``(train_idx, test_idx)`` pairs.
 
-    One split per origin ``o = initial, initial + step, ...`` while ``o + horizon <= n_samples``.
-    The test indices are ``o .. o + horizon - 1``. The training indices are ``0 .. o - 1`` (expanding
-    window) or the last ``initial`` of them, ``o - initial .. o - 1`` (sliding window).
+    One split per origin ``o = initial + gap, initial + gap + step, ...`` while ``o + horizon <= n_samples``.
+    The test indices are ``o .. o + horizon - 1``. The training indices end ``gap`` samples before the
+    origin: ``0 .. o - gap - 1`` (expanding window) or only the last ``initial`` of them (sliding window).
+    When each sample's target spans several steps (``make_windows`` with ``horizon=h``), use ``gap=h - 1``:
+    then no training target falls on a day that a test sample predicts.
     """
-    n_samples = _positive_int(n_samples, "n_samples")
-    initial = _positive_int(initial, "initial")
-    horizon = _positive_int(horizon, "horizon")
-    step = _positive_int(step, "step")
-    if initial + horizon > n_samples:
-        raise ValueError(
-            f"initial + horizon must be at most n_samples = {n_samples}; got initial={initial}, "
-            f"horizon={horizon}. Use a smaller initial training size or horizon."
-        )
+    _check_split_sizes(n_samples, initial, horizon, step, gap)
     splits = []
-    for origin in range(initial, n_samples - horizon + 1, step):
-        start = origin - initial if sliding else 0
-        splits.append((np.arange(start, origin), np.arange(origin, origin + horizon)))
+    for origin in range(initial + gap, n_samples - horizon + 1, step):
+        end = origin - gap  # training stops `gap` samples before the test part
+        start = end - initial if sliding else 0
+        splits.append((np.arange(start, end), np.arange(origin, origin + horizon)))
     return splits
+
+
+def _check_split_sizes(n_samples: int, initial: int, horizon: int, step: int, gap: int) -> None:
+    for name, value in (("n_samples", n_samples), ("initial", initial), ("horizon", horizon), ("step", step)):
+        _validate.positive_int(name, value)
+    _validate.non_negative_int("gap", gap)
+    if initial + gap + horizon > n_samples:
+        raise ValueError(
+            f"initial + gap + horizon must be at most n_samples = {n_samples}; got initial={initial}, "
+            f"gap={gap}, horizon={horizon}. Use a smaller initial training size, gap or horizon."
+        )
 
 
 def time_split(data: Any, val_start: Any, test_start: Any) -> tuple[Any, Any, Any]:
@@ -108,15 +133,8 @@ def time_split(data: Any, val_start: Any, test_start: Any) -> tuple[Any, Any, An
 
     ``val_start`` and ``test_start`` are index labels (dates such as ``"2014-01-01"`` for a DatetimeIndex).
     """
-    if not isinstance(data, (pd.Series, pd.DataFrame)):
-        raise TypeError(f"data must be a pandas Series or DataFrame; got {type(data).__name__}.")
+    val_start, test_start = _check_time_split(data, val_start, test_start)
     index = data.index
-    if not index.is_monotonic_increasing:
-        raise ValueError("data's index must be sorted in time order; call data.sort_index() first.")
-    if isinstance(index, pd.DatetimeIndex):
-        val_start, test_start = pd.Timestamp(val_start), pd.Timestamp(test_start)
-    if not val_start < test_start:
-        raise ValueError(f"val_start must come before test_start; got {val_start} and {test_start}.")
     train = data[index < val_start]
     val = data[(index >= val_start) & (index < test_start)]
     test = data[index >= test_start]
@@ -127,3 +145,34 @@ def time_split(data: Any, val_start: Any, test_start: Any) -> tuple[Any, Any, An
                 f"{index[0]} .. {index[-1]}."
             )
     return train, val, test
+
+
+def _check_time_split(data: Any, val_start: Any, test_start: Any) -> tuple[Any, Any]:
+    """The two boundaries, comparable with ``data``'s index (dates as Timestamps in its time zone)."""
+    _validate.instance_of("data", data, (pd.Series, pd.DataFrame))
+    index = data.index
+    if isinstance(index, pd.DatetimeIndex):
+        val_start, test_start = (_timestamp(name, value, index.tz) for name, value in
+                                 (("val_start", val_start), ("test_start", test_start)))
+    elif not pd.api.types.is_numeric_dtype(index.dtype):
+        raise TypeError(
+            f"data's index must hold times (a DatetimeIndex) or numbers; got dtype {index.dtype}. For dates "
+            "stored as text, convert them first: data.index = pd.to_datetime(data.index)."
+        )
+    if not index.is_monotonic_increasing:
+        raise ValueError("data's index must be sorted in time order; call data.sort_index() first.")
+    if not val_start < test_start:
+        raise ValueError(f"val_start must come before test_start; got {val_start} and {test_start}.")
+    return val_start, test_start
+
+
+def _timestamp(name: str, value: Any, tz: Any) -> pd.Timestamp:
+    try:
+        stamp = pd.Timestamp(value)
+    except (TypeError, ValueError) as err:
+        raise ValueError(f"{name} must be a date such as '2014-01-01'; got {value!r}.") from err
+    if tz is not None and stamp.tz is None:
+        return stamp.tz_localize(tz)  # a plain date means that date in the data's own time zone
+    if tz is None and stamp.tz is not None:
+        raise ValueError(f"{name} has a time zone ({stamp.tz}) but data's index has none; give a plain date.")
+    return stamp

@@ -54,7 +54,7 @@ def test_target_column_by_index_and_name():
         ({"window": 0}, ValueError, "window must be at least 1; got window=0"),
         ({"window": 3, "horizon": 0}, ValueError, "horizon must be at least 1"),
         ({"window": 3, "stride": -1}, ValueError, "stride must be at least 1"),
-        ({"window": 2.5}, TypeError, "window must be an integer"),
+        ({"window": 2.5}, TypeError, r"window must be a whole number \(int\) of at least 1; got 2.5"),
         ({"window": 9, "horizon": 2}, ValueError, "Use a shorter window or horizon"),
         ({"window": 3, "target": 0}, ValueError, "target selects a column, so it needs a 2-D series"),
     ],
@@ -91,21 +91,33 @@ def test_bad_series_and_target():
     horizon=st.integers(1, 10),
     step=st.integers(1, 9),
     sliding=st.booleans(),
+    gap=st.integers(0, 5),
 )
-def test_rolling_origin_properties(n, initial, horizon, step, sliding):
-    if initial + horizon > n:
-        with pytest.raises(ValueError, match="initial \\+ horizon must be at most n_samples"):
-            rolling_origin_splits(n, initial, horizon, step, sliding)
+def test_rolling_origin_properties(n, initial, horizon, step, sliding, gap):
+    if initial + gap + horizon > n:
+        with pytest.raises(ValueError, match="initial \\+ gap \\+ horizon must be at most n_samples"):
+            rolling_origin_splits(n, initial, horizon, step, sliding, gap)
         return
-    splits = rolling_origin_splits(n, initial, horizon, step, sliding)
-    origins = list(range(initial, n - horizon + 1, step))
-    assert len(splits) == len(origins)
+    splits = rolling_origin_splits(n, initial, horizon, step, sliding, gap)
+    origins = list(range(initial + gap, n - horizon + 1, step))
+    assert len(splits) == len(origins) >= 1
     for (train, test), origin in zip(splits, origins, strict=True):
         np.testing.assert_array_equal(test, np.arange(origin, origin + horizon))
-        expected_start = origin - initial if sliding else 0
-        np.testing.assert_array_equal(train, np.arange(expected_start, origin))
-        assert train.max() < test.min()  # no leakage: training strictly before testing
+        expected_start = origin - gap - initial if sliding else 0
+        np.testing.assert_array_equal(train, np.arange(expected_start, origin - gap))
+        assert len(train) >= initial and (len(train) == initial or not sliding)
+        assert test.min() - train.max() == gap + 1  # exactly `gap` samples left out between the two parts
         assert test.max() < n
+
+
+@pytest.mark.parametrize("horizon", [1, 3, 5])
+def test_gap_keeps_multi_step_training_targets_off_the_test_days(horizon):
+    days = np.arange(40.0)  # each value is its own day number
+    _, y = make_windows(days, 4, horizon)  # y[k] holds the days sample k predicts
+    for gap, leaks in ((0, horizon > 1), (horizon - 1, False)):
+        for train, test in rolling_origin_splits(len(y), initial=10, horizon=5, step=5, gap=gap):
+            overlap = np.intersect1d(y[train].ravel(), y[test].ravel())
+            assert (overlap.size > 0) == leaks, (gap, overlap)
 
 
 def test_rolling_origin_bad_arguments():
@@ -113,6 +125,39 @@ def test_rolling_origin_bad_arguments():
         rolling_origin_splits(10, 0)
     with pytest.raises(ValueError, match="step must be at least 1"):
         rolling_origin_splits(10, 3, step=0)
+    with pytest.raises(ValueError, match="gap must be at least 0; got gap=-1"):
+        rolling_origin_splits(10, 3, gap=-1)
+    with pytest.raises(TypeError, match="n_samples must be a whole number"):
+        rolling_origin_splits(10.0, 3)
+
+
+def test_windows_refuse_an_index_out_of_time_order():
+    s = pd.Series(np.arange(10.0), index=pd.date_range("2020-01-01", periods=10, freq="D"))
+    assert make_windows(s, 3)[0].shape == (7, 3)
+    assert make_windows(s.iloc[[0, 1, 2, 3, 4]].copy(), 2)[0].shape == (3, 2)  # a slice without freq is fine
+    for bad in (s.iloc[::-1], s.iloc[[0, 2, 1, 3, 4, 5]], pd.concat([s.iloc[:3], s.iloc[2:]])):
+        with pytest.raises(ValueError, match="not in increasing time order.*sort_index"):
+            make_windows(bad, 2)
+    with pytest.raises(ValueError, match="not in increasing time order"):
+        make_windows(pd.DataFrame({"a": np.arange(5.0)}, index=[4, 3, 2, 1, 0]), 2)
+
+
+def test_windows_refuse_gaps_in_a_datetime_index_and_say_what_to_do():
+    s = pd.Series(np.arange(10.0), index=pd.date_range("2020-01-01", periods=10, freq="D"))
+    gappy = s.drop(s.index[5])
+    with pytest.raises(ValueError, match="not evenly spaced .*1 days.* to 2 days.*asfreq.*interpolate"):
+        make_windows(gappy, 3)
+    filled = gappy.asfreq("D").interpolate()
+    np.testing.assert_array_equal(make_windows(filled, 3)[1], make_windows(s, 3)[1])
+    monthly = pd.Series(np.arange(12.0), index=pd.date_range("2020-01-01", periods=12, freq="MS"))
+    assert make_windows(monthly.iloc[[*range(12)]], 3)[0].shape == (9, 3)  # uneven days, even months
+
+
+def test_target_must_be_an_index_or_a_name():
+    with pytest.raises(TypeError, match="target must be a whole number.*column index or a column name"):
+        make_windows(np.zeros((6, 2)), 2, target=1.0)
+    with pytest.raises(ValueError, match="target must be at least 0"):
+        make_windows(np.zeros((6, 2)), 2, target=-1)
 
 
 def test_time_split():
@@ -126,5 +171,23 @@ def test_time_split():
         time_split(s, "2014-01-01", "2020-01-01")
     with pytest.raises(ValueError, match="sorted in time order"):
         time_split(s.iloc[::-1], "2014-01-01", "2015-01-01")
-    with pytest.raises(TypeError, match="pandas Series or DataFrame"):
+    with pytest.raises(TypeError, match="data must be a Series or DataFrame; got ndarray"):
         time_split(np.arange(5), 1, 2)
+    with pytest.raises(ValueError, match="val_start must be a date such as '2014-01-01'; got 'soon'"):
+        time_split(s, "soon", "2015-01-01")
+
+
+def test_time_split_on_text_and_time_zone_indexes():
+    days = pd.date_range("2012-01-01", "2015-12-31", freq="D")
+    s = pd.Series(np.arange(1461.0), index=days)
+    text = s.set_axis(days.strftime("%Y-%m-%d"))
+    with pytest.raises(TypeError, match=r"must hold times .*pd.to_datetime\(data.index\)"):
+        time_split(text, "2014-01-01", "2015-01-01")
+    aware = s.tz_localize("America/Los_Angeles")
+    parts = time_split(aware, "2014-01-01", "2015-01-01")
+    assert [len(p) for p in parts] == [731, 365, 365]
+    assert parts[1].index[0] == pd.Timestamp("2014-01-01", tz="America/Los_Angeles")
+    with pytest.raises(ValueError, match="has a time zone .* give a plain date"):
+        time_split(s, pd.Timestamp("2014-01-01", tz="UTC"), "2015-01-01")
+    numbers = s.reset_index(drop=True)
+    assert [len(p) for p in time_split(numbers, 731, 1096)] == [731, 365, 365]
