@@ -20,12 +20,12 @@ from typing import Any
 import numpy as np
 import torch
 
-_KINDS = ("RNN", "LSTM", "GRU")
+from course_utils import _validate
 
 
 def _check_module(module: Any) -> str:
     kind = type(module).__name__
-    if kind not in _KINDS:
+    if kind.lower() not in _validate.KINDS:
         raise TypeError(
             f"module must be a torch.nn.RNN, torch.nn.LSTM or torch.nn.GRU; got {kind}. "
             "(For a cell such as nn.RNNCell, wrap it in the matching layer.)"
@@ -38,6 +38,25 @@ def _check_module(module: Any) -> str:
     if getattr(module, "proj_size", 0):
         raise ValueError("LSTMs with proj_size > 0 are not covered; use proj_size=0.")
     return kind
+
+
+def _steps_first(module: torch.nn.Module, x: Any) -> torch.Tensor:
+    """``x`` checked and laid out as ``(seq_len, batch, input_size)`` on the module's device and dtype."""
+    _validate.instance_of("x", x, torch.Tensor, hint="Use torch.as_tensor(x).")
+    if x.ndim == 2:
+        x = x.unsqueeze(1)  # one sequence -> (seq_len, 1, input_size)
+    elif x.ndim == 3:
+        x = x.transpose(0, 1) if module.batch_first else x  # -> (seq_len, batch, input_size)
+    else:
+        raise ValueError(f"x must be (seq_len, input_size) or a 3-D batch; got shape {tuple(x.shape)}.")
+    if x.shape[0] < 1:
+        raise ValueError("x has no time steps (seq_len = 0); give at least one step.")
+    if x.shape[2] != module.input_size:
+        raise ValueError(
+            f"x has {x.shape[2]} features per step but the module expects input_size={module.input_size}."
+        )
+    weight = next(module.parameters())
+    return x.detach().to(device=weight.device, dtype=weight.dtype)
 
 
 def hidden_grad_norms(module: torch.nn.Module, x: torch.Tensor) -> np.ndarray:
@@ -53,24 +72,8 @@ def hidden_grad_norms(module: torch.nn.Module, x: torch.Tensor) -> np.ndarray:
     whole batch. The module's parameter gradients are left untouched.
     """
     kind = _check_module(module)
-    if not isinstance(x, torch.Tensor):
-        raise TypeError(f"x must be a torch.Tensor; got {type(x).__name__}. Use torch.as_tensor(x).")
-    if x.ndim == 2:
-        x = x.unsqueeze(1)  # one sequence -> (seq_len, 1, input_size)
-    elif x.ndim == 3:
-        x = x.transpose(0, 1) if module.batch_first else x  # -> (seq_len, batch, input_size)
-    else:
-        raise ValueError(
-            f"x must be (seq_len, input_size) or a 3-D batch; got shape {tuple(x.shape)}."
-        )
-    if x.shape[0] < 1:
-        raise ValueError("x has no time steps (seq_len = 0); give at least one step.")
-    if x.shape[2] != module.input_size:
-        raise ValueError(
-            f"x has {x.shape[2]} features per step but the module expects input_size={module.input_size}."
-        )
+    x = _steps_first(module, x)  # (seq_len, batch, input_size), on the module's device and dtype
     weight = next(module.parameters())
-    x = x.detach().to(device=weight.device, dtype=weight.dtype)
     zeros = torch.zeros(1, x.shape[1], module.hidden_size, device=weight.device, dtype=weight.dtype)
     hidden: Any = (zeros, zeros.clone()) if kind == "LSTM" else zeros
     kept = []  # the state after every step; each one is an input of the next step
@@ -91,14 +94,18 @@ def reach(norms: Any, threshold: float = 1e-3) -> int:
     Returns the largest ``j`` such that ``norms[0..j]`` are all ``>= threshold * norms[0]``: 0 when the
     gradient one step back is already below, ``len(norms) - 1`` when it never falls below.
     """
+    values = _check_norms(norms)
+    _validate.real("threshold", threshold, 0.0, 1.0, low_open=True, hint="It is a fraction of norms[0].")
+    below = np.flatnonzero(values < threshold * values[0])
+    return int(below[0] - 1) if below.size else len(values) - 1
+
+
+def _check_norms(norms: Any) -> np.ndarray:
     values = np.asarray(norms, dtype=float)
     if values.ndim != 1 or values.size == 0:
         raise ValueError(f"norms must be a non-empty 1-D array; got shape {values.shape}.")
     if np.isnan(values).any() or (values < 0).any():
         raise ValueError("norms must be non-negative numbers with no NaN (norms of gradients).")
-    if not 0 < threshold <= 1:
-        raise ValueError(f"threshold must be a fraction in (0, 1]; got {threshold}.")
     if not np.isfinite(values[0]) or values[0] == 0:
         raise ValueError(f"norms[0] (the gradient at the last step) must be finite and positive; got {values[0]}.")
-    below = np.flatnonzero(values < threshold * values[0])
-    return int(below[0] - 1) if below.size else len(values) - 1
+    return values

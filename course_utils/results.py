@@ -13,9 +13,12 @@ import os
 from pathlib import Path
 from typing import Any
 
+from course_utils import _validate
+
 
 def record_result(name: str, values: dict[str, Any]) -> Path | None:
     """Save ``values`` (JSON-friendly numbers and strings) as ``name`` for the benchmark, if it is running."""
+    _validate.instance_of("name", name, str)
     if not name.isidentifier():
         raise ValueError(f"name must be a plain identifier such as 'forecast'; got {name!r}.")
     for key, value in values.items():

@@ -13,6 +13,8 @@ from typing import Any
 
 import torch
 
+from course_utils import _validate
+
 
 def _first_tensor(output: Any) -> torch.Tensor:
     """The tensor to differentiate: the output itself, or the first element of a tuple such as (out, h_n)."""
@@ -28,6 +30,18 @@ def _sync(device: torch.device) -> None:
         torch.cuda.synchronize(device)
 
 
+def _check_timing_input(module: Any, x: Any, repeats: int, warmup: int) -> None:
+    _validate.instance_of("module", module, torch.nn.Module)
+    _validate.instance_of("x", x, torch.Tensor, hint="Use torch.as_tensor(x).")
+    _validate.positive_int("repeats", repeats)
+    _validate.non_negative_int("warmup", warmup)
+    if not x.requires_grad and not any(p.requires_grad for p in module.parameters()):
+        raise ValueError(
+            "nothing to differentiate: the module has no parameter with requires_grad=True and x does not "
+            "require a gradient. Time a module with trainable parameters."
+        )
+
+
 def time_forward_backward(module: torch.nn.Module, x: torch.Tensor, repeats: int = 5,
                           warmup: int = 1) -> dict[str, float]:
     """Median time in milliseconds of ``module(x)`` (forward) and of ``.sum().backward()`` on its output.
@@ -37,19 +51,7 @@ def time_forward_backward(module: torch.nn.Module, x: torch.Tensor, repeats: int
     ``repeats`` timed runs. Gradients are cleared before each run and left in the module at the end.
     Returns ``{"forward_ms": ..., "backward_ms": ..., "total_ms": forward_ms + backward_ms}``.
     """
-    if not isinstance(module, torch.nn.Module):
-        raise TypeError(f"module must be a torch.nn.Module; got {type(module).__name__}.")
-    if not isinstance(x, torch.Tensor):
-        raise TypeError(f"x must be a torch.Tensor; got {type(x).__name__}. Use torch.as_tensor(x).")
-    if not isinstance(repeats, int) or repeats < 1:
-        raise ValueError(f"repeats must be an int of at least 1; got {repeats!r}.")
-    if not isinstance(warmup, int) or warmup < 0:
-        raise ValueError(f"warmup must be an int of at least 0; got {warmup!r}.")
-    if not x.requires_grad and not any(p.requires_grad for p in module.parameters()):
-        raise ValueError(
-            "nothing to differentiate: the module has no parameter with requires_grad=True and x does not "
-            "require a gradient. Time a module with trainable parameters."
-        )
+    _check_timing_input(module, x, repeats, warmup)
     device = x.device
     forward, backward = [], []
     module.train()

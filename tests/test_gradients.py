@@ -101,7 +101,7 @@ def test_bad_inputs():
         hidden_grad_norms(make("GRU", bidirectional=True), x)
     with pytest.raises(ValueError, match="proj_size"):
         hidden_grad_norms(torch.nn.LSTM(3, 4, proj_size=2), x)
-    with pytest.raises(TypeError, match="x must be a torch.Tensor; got ndarray"):
+    with pytest.raises(TypeError, match=r"x must be a Tensor; got ndarray\. Use torch\.as_tensor\(x\)"):
         hidden_grad_norms(make("RNN"), x.numpy())
     with pytest.raises(ValueError, match=r"got shape \(5,\)"):
         hidden_grad_norms(make("RNN"), x[:, 0])
@@ -143,7 +143,7 @@ def test_reach_bad_inputs():
         reach([1.0, np.nan])
     with pytest.raises(ValueError, match="non-negative"):
         reach([1.0, -0.5])
-    with pytest.raises(ValueError, match=r"fraction in \(0, 1\]; got 2"):
+    with pytest.raises(ValueError, match=r"threshold must be a finite number in \(0, 1\]; got threshold=2.0\. It is a fraction"):
         reach([1.0, 0.5], threshold=2)
     with pytest.raises(ValueError, match="finite and positive; got 0.0"):
         reach([0.0, 0.5])

@@ -1,4 +1,5 @@
-"""time_forward_backward returns medians in milliseconds and rejects bad input (no timing assertions)."""
+"""time_forward_backward returns the medians of its timed runs in milliseconds (on a fake clock: no timing
+assertions on the real one) and rejects bad input."""
 
 import math
 
@@ -47,14 +48,63 @@ def test_input_that_requires_grad_is_enough():
 @pytest.mark.parametrize(
     ("kwargs", "match"),
     [
-        ({"repeats": 0}, "repeats must be an int of at least 1"),
-        ({"repeats": 2.5}, "repeats must be an int"),
-        ({"warmup": -1}, "warmup must be an int of at least 0"),
+        ({"repeats": 0}, "repeats must be at least 1; got repeats=0"),
+        ({"warmup": -1}, "warmup must be at least 0; got warmup=-1"),
     ],
 )
 def test_bad_counts_raise(kwargs, match):
     with pytest.raises(ValueError, match=match):
         time_forward_backward(small_lstm(), torch.randn(1, 2, 3), **kwargs)
+    with pytest.raises(TypeError, match=r"repeats must be a whole number \(int\)"):
+        time_forward_backward(small_lstm(), torch.randn(1, 2, 3), repeats=2.5)
+
+
+class FakeClock:
+    """A perf_counter that only moves when told to (seconds)."""
+
+    def __init__(self):
+        self.now = 0.0
+
+    def __call__(self):
+        return self.now
+
+
+class SlowBackward(torch.autograd.Function):
+    """Identity whose backward pass advances the fake clock by the next scripted number of seconds."""
+
+    clock, costs = None, None
+
+    @staticmethod
+    def forward(ctx, x):
+        return x.clone()
+
+    @staticmethod
+    def backward(ctx, grad):
+        SlowBackward.clock.now += next(SlowBackward.costs)
+        return grad
+
+
+class Scripted(torch.nn.Module):
+    def __init__(self, clock, forward_costs):
+        super().__init__()
+        self.w = torch.nn.Parameter(torch.ones(1))
+        self.clock, self.forward_costs = clock, iter(forward_costs)
+
+    def forward(self, x):
+        self.clock.now += next(self.forward_costs)
+        return SlowBackward.apply(x * self.w)
+
+
+def test_medians_of_the_timed_runs_in_milliseconds(monkeypatch):
+    # one warm-up run (100 s each way, must be ignored), then three timed runs
+    clock = FakeClock()
+    monkeypatch.setattr("course_utils.timing.time.perf_counter", clock)
+    SlowBackward.clock, SlowBackward.costs = clock, iter([100.0, 0.005, 0.001, 0.003])
+    module = Scripted(clock, [100.0, 0.002, 0.009, 0.004])
+    result = time_forward_backward(module, torch.ones(3), repeats=3, warmup=1)
+    assert result["forward_ms"] == pytest.approx(4.0)  # median of 2, 9 and 4 ms
+    assert result["backward_ms"] == pytest.approx(3.0)  # median of 5, 1 and 3 ms
+    assert result["total_ms"] == pytest.approx(7.0)
 
 
 def test_nothing_to_differentiate_raises():
@@ -64,9 +114,9 @@ def test_nothing_to_differentiate_raises():
 
 
 def test_wrong_types_raise():
-    with pytest.raises(TypeError, match="module must be a torch.nn.Module"):
+    with pytest.raises(TypeError, match="module must be a Module; got function"):
         time_forward_backward(lambda x: x, torch.randn(2))
-    with pytest.raises(TypeError, match="x must be a torch.Tensor"):
+    with pytest.raises(TypeError, match=r"x must be a Tensor; got list\. Use torch.as_tensor"):
         time_forward_backward(small_lstm(), [[1.0, 2.0, 3.0]])
 
 

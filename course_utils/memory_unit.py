@@ -1,5 +1,6 @@
-"""The stock example of notebook 03 (after StatQuest's LSTM video): one recurrent unit reads four days of
-a company's stock price and its last short-term memory is the prediction for day 5.
+"""One memory unit: a single LSTM or GRU unit, taught on the stock example of notebooks 03 and 04 (after
+StatQuest's LSTM video): the unit reads four days of a company's stock price and its last short-term memory
+is the prediction for day 5.
 
 * ``INPUTS`` and ``TARGETS``: companies A and B (days 1-4, and day 5);
 * ``statquest_params()`` and ``statquest_lstm()``: the video's fixed weights, as a params dict in torch's
@@ -17,6 +18,7 @@ import numpy as np
 import torch
 from tqdm.auto import tqdm
 
+from course_utils import _validate
 from course_utils.cells import GATES, params_to_torch
 from course_utils.train import get_device
 
@@ -32,7 +34,7 @@ STATQUEST_BLOCKS: dict[str, tuple[float, float, float]] = {
 }
 # torch stacks the blocks as rows (i, f, g, o): input gate, forget gate, potential memory, output gate.
 TORCH_ORDER = ("input", "forget", "potential", "output")
-KINDS = ("lstm", "gru")
+_KINDS = ("lstm", "gru")
 
 
 def statquest_params() -> dict[str, np.ndarray]:
@@ -60,12 +62,6 @@ def stock_tensors(dtype: torch.dtype = torch.float32) -> tuple[torch.Tensor, tor
     return x, y
 
 
-def _check_kind(kind: str) -> str:
-    if not isinstance(kind, str) or kind.lower() not in KINDS:
-        raise ValueError(f"kind must be one of {KINDS}; got {kind!r}.")
-    return kind.lower()
-
-
 class UnitModel(torch.nn.Module):
     """``n_units`` independent single-unit LSTMs or GRUs; each unit's last short-term memory is its prediction.
 
@@ -77,30 +73,15 @@ class UnitModel(torch.nn.Module):
 
     def __init__(self, kind: str = "lstm", n_units: int = 1, seed: int = 0) -> None:
         super().__init__()
-        kind = _check_kind(kind)
-        if not isinstance(n_units, int) or n_units < 1:
-            raise ValueError(f"n_units must be a positive int; got {n_units!r}.")
-        layer = torch.nn.LSTM if kind == "lstm" else torch.nn.GRU
-        self.kind, self.n_units, self.seed = kind, n_units, seed
-        g = GATES[kind]
-        # (G*K, K): one diagonal block per gate. Off-diagonal weights stay 0 because their gradients are masked.
-        self.register_buffer("hh_mask", torch.eye(n_units).repeat(g, 1))
-        singles = []
+        layer = _validate.recurrent_layer(_validate.one_of("kind", kind, _KINDS, hint="Use kind='lstm' or 'gru'."))
+        self.kind, self.n_units, self.seed = kind, _validate.positive_int("n_units", n_units), seed
+        # (G*K, K): one diagonal block per gate, so unit k sees only its own short-term memory.
+        # Off-diagonal weights start at 0 and stay 0, because the hook masks their gradients.
+        self.register_buffer("hh_mask", torch.eye(n_units).repeat(GATES[kind], 1))
         with torch.random.fork_rng(devices=[]):  # leaves the global random state as it was
             self.rnn = layer(1, n_units, batch_first=True)  # its random weights are all replaced below
-            for k in range(n_units):
-                torch.manual_seed(seed + k)
-                singles.append(layer(1, 1))
-        rows = lambda k: [gate * n_units + k for gate in range(g)]  # unit k's row in every gate block
-        with torch.no_grad():
-            for name, param in self.rnn.named_parameters():
-                param.zero_()
-                for k, single in enumerate(singles):
-                    value = getattr(single, name)  # (G, 1) or (G,)
-                    if name.startswith("weight_hh"):
-                        param[rows(k), k] = value[:, 0]
-                    else:
-                        param[rows(k)] = value
+            singles = [_seeded(layer, seed + k) for k in range(n_units)]  # unit k: a layer(1, 1) after seed + k
+        _place_on_diagonal(self.rnn, singles)
         self.rnn.weight_hh_l0.register_hook(lambda grad: grad * self.hh_mask)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
@@ -111,7 +92,7 @@ class UnitModel(torch.nn.Module):
 
     def unit_params(self, k: int) -> dict[str, np.ndarray]:
         """Unit ``k``'s weights as a ``course_utils.cells`` params dict of a single unit (float64)."""
-        if not 0 <= k < self.n_units:
+        if _validate.non_negative_int("k", k) >= self.n_units:
             raise ValueError(f"k must be in 0..{self.n_units - 1}; got {k}.")
         rows = [gate * self.n_units + k for gate in range(GATES[self.kind])]
         state = {name: p.detach().cpu().double() for name, p in self.rnn.named_parameters()}
@@ -121,6 +102,26 @@ class UnitModel(torch.nn.Module):
             "bias_ih": state["bias_ih_l0"][rows].numpy(),
             "bias_hh": state["bias_hh_l0"][rows].numpy(),
         }
+
+
+def _seeded(layer: type, seed: int) -> torch.nn.Module:
+    torch.manual_seed(seed)
+    return layer(1, 1)
+
+
+def _place_on_diagonal(rnn: torch.nn.Module, singles: list[torch.nn.Module]) -> None:
+    """Copy single units into the diagonal blocks of ``rnn`` (every other weight becomes 0)."""
+    n_units = len(singles)
+    with torch.no_grad():
+        for name, param in rnn.named_parameters():
+            param.zero_()
+            for k, single in enumerate(singles):
+                rows = [gate * n_units + k for gate in range(param.shape[0] // n_units)]  # unit k in each gate
+                value = getattr(single, name)  # (G, 1) or (G,)
+                if name.startswith("weight_hh"):
+                    param[rows, k] = value[:, 0]
+                else:
+                    param[rows] = value
 
 
 @dataclass
@@ -139,10 +140,8 @@ def train_units(kind: str = "lstm", n_units: int = 10, epochs: int = 200, lr: fl
     Full batch, Adam with learning rate ``lr``. The loss is the sum of the units' own mean squared errors,
     so each unit gets exactly the gradient it would get if trained alone.
     """
-    if not isinstance(epochs, int) or epochs < 1:
-        raise ValueError(f"epochs must be a positive int; got {epochs!r}.")
-    if not lr > 0:
-        raise ValueError(f"lr must be positive; got {lr!r}.")
+    _validate.positive_int("epochs", epochs)
+    _validate.positive("lr", lr)
     device = torch.device(device) if device is not None else get_device()
     model = UnitModel(kind, n_units, seed).to(device)
     x, y = (t.to(device) for t in stock_tensors())
@@ -165,8 +164,7 @@ def epochs_to_reach(losses: np.ndarray, threshold: float) -> np.ndarray:
     losses = np.asarray(losses, dtype=float)
     if losses.ndim not in (1, 2) or losses.shape[0] == 0:
         raise ValueError(f"losses must be (epochs,) or (epochs, units) with at least one epoch; got {losses.shape}.")
-    if not threshold > 0:
-        raise ValueError(f"threshold must be positive; got {threshold!r}.")
+    _validate.positive("threshold", threshold)
     below = losses < threshold
     first = np.argmax(below, axis=0) + 1
     return np.where(below.any(axis=0), first, 0)
