@@ -79,8 +79,13 @@ def plot_grad_norms(norms: Mapping[str, Sequence[float]], ax: Any = None, log: b
 def plot_gate_heatmap(values: Any, row_labels: Sequence[str], col_labels: Sequence[str],
                       ax: Any = None, title: str = "", cmap: str = "viridis", fmt: str = "{:.2f}") -> Any:
     """A heatmap of a 2-D table of values (for example gates by time step), each cell labelled."""
-    ax = _ax(ax)
     values = np.asarray(values, dtype=float)
+    if values.shape != (len(row_labels), len(col_labels)):
+        raise ValueError(
+            f"values must be 2-D with one row per row label and one column per column label, "
+            f"({len(row_labels)}, {len(col_labels)}); got shape {values.shape}."
+        )
+    ax = _ax(ax)
     image = ax.imshow(values, cmap=cmap, aspect="auto")
     ax.set_xticks(range(len(col_labels)), col_labels)
     ax.set_yticks(range(len(row_labels)), row_labels)

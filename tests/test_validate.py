@@ -71,3 +71,23 @@ def test_one_map_of_recurrent_layers():
     for bad in ("LSTM", "transformer", None):
         with pytest.raises(ValueError, match=r"kind must be one of \('rnn', 'lstm', 'gru'\).*lower case"):
             v.recurrent_layer(bad)
+
+
+def test_hypothesis_is_derandomised_in_ci(monkeypatch):
+    import importlib.util
+    from pathlib import Path
+
+    from hypothesis import settings
+
+    spec = importlib.util.spec_from_file_location("tests_conftest", Path(__file__).with_name("conftest.py"))
+    test_setup = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(test_setup)
+
+    assert settings.get_profile("ci").derandomize and settings.get_profile("mutation").derandomize
+    monkeypatch.delenv("HYPOTHESIS_PROFILE", raising=False)
+    monkeypatch.setenv("CI", "true")
+    assert test_setup._profile() == "ci"
+    monkeypatch.setenv("CI", "")
+    assert test_setup._profile() == "dev"
+    monkeypatch.setenv("HYPOTHESIS_PROFILE", "mutation")
+    assert test_setup._profile() == "mutation"
