@@ -143,7 +143,7 @@ def test_reach_bad_inputs():
         reach([1.0, np.nan])
     with pytest.raises(ValueError, match="non-negative"):
         reach([1.0, -0.5])
-    with pytest.raises(ValueError, match=r"threshold must be a finite number in \(0, 1\]; got threshold=2.0\. It is a fraction"):
+    with pytest.raises(ValueError, match=r"threshold must be a finite number in \(0, 1\]; got threshold=2.0\. It is"):
         reach([1.0, 0.5], threshold=2)
     with pytest.raises(ValueError, match="finite and positive; got 0.0"):
         reach([0.0, 0.5])

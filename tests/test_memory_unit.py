@@ -33,7 +33,8 @@ def test_statquest_lstm_equals_the_scratch_cell():
         out, (h_n, c_n) = lstm(x)
     assert lstm.weight_hh_l0.dtype == torch.float64
     for row, company in enumerate("AB"):
-        ref, (_, ref_c) = cells.lstm_forward(np.array(memory_unit.INPUTS[company]).reshape(-1, 1), memory_unit.statquest_params())
+        x = np.array(memory_unit.INPUTS[company]).reshape(-1, 1)
+        ref, (_, ref_c) = cells.lstm_forward(x, memory_unit.statquest_params())
         np.testing.assert_allclose(out[row].numpy(), ref, rtol=1e-12)
         np.testing.assert_allclose(c_n[0, row].numpy(), ref_c, rtol=1e-12)
 
