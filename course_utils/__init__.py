@@ -1,12 +1,22 @@
 """course_utils: the small helper package of the RNN, LSTM and GRU course.
 
-One concept per module, each taught in the notebook named here, which shows its source:
-``cells`` (RNN, LSTM and GRU cells in numpy; 01, 03, 04), ``gradients`` (how far a gradient reaches; 02),
-``stock`` (the StatQuest one-unit example; 03, 04), ``timing`` (forward and backward time; 04),
-``windows`` (time-series windows and splits; 05), ``forecast`` (the weather task; 06), ``text`` (tokens,
-vocabulary and classifiers; 07), and the tools every notebook uses: ``data`` (the data sets), ``train``
-(a training loop), ``plots``, ``widgets``, ``checks`` (exercise self-checks), ``results`` (numbers for
-``make bench``) and ``source`` (``show_source``).
+One concept per module. Each is taught in the notebooks named after it, which import it and show its source
+with ``show_source``; later notebooks import it again. (``tests/test_package.py`` checks this list.)
+
+- ``cells``: RNN, LSTM and GRU cells in numpy, in PyTorch's weight layout. Taught in 01, 03, 04.
+- ``gradients``: how far back a gradient reaches through time. Taught in 02.
+- ``memory_unit``: one LSTM or GRU unit on the stock example, and many trained at once. Taught in 03, 04.
+- ``timing``: forward and backward time of a model. Taught in 04.
+- ``windows``: time-series windows and splits that do not leak the future. Taught in 05.
+- ``forecast``: the weather forecasting task and its models. Taught in 06.
+- ``text``: tokens, vocabulary, batches and text classifiers. Taught in 07.
+- ``data``: the course's data sets, loaded offline and checksummed. Taught in 00, 05.
+- ``train``: a small training loop with early stopping. Taught in 00.
+- ``checks``: the exercises' self-checks. Taught in 00.
+- ``widgets``: sliders that still run headless. Taught in 00.
+
+Tools that the notebooks use without teaching them: ``plots``, ``results``, ``source``.
+Private plumbing (the shared input checks): ``_validate``.
 """
 
 from course_utils.source import show_source
