@@ -67,3 +67,16 @@ bench: $(STAMP)
 clean:
 	rm -rf $(VENV) student site slides build .pytest_cache .ruff_cache
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
+
+# Mutation testing (not part of `make test`): which modules is set in pyproject.toml, [tool.mutmut] only_mutate.
+.PHONY: mutation
+mutation: $(STAMP)
+	$(PY) -m pip install --disable-pip-version-check -q -r requirements-dev.txt
+	HYPOTHESIS_PROFILE=mutation $(VENV)/bin/mutmut run --max-children $(JOBS)
+	$(VENV)/bin/mutmut results
+	$(VENV)/bin/mutmut export-cicd-stats > /dev/null
+	@$(PY) -c "import json; s = json.load(open('mutants/mutmut-cicd-stats.json')); \
+		tested = s['killed'] + s['survived'] + s['timeout'] + s['suspicious'] + s['no_tests']; \
+		print(f\"mutation score: {s['killed'] + s['timeout']} of {tested} mutants killed \
+		({100 * (s['killed'] + s['timeout']) / max(tested, 1):.1f}%), {s['survived']} survived, \
+		{s['no_tests']} reached by no test\")"

@@ -25,7 +25,7 @@ Params = dict[str, np.ndarray]
 Step = dict[str, np.ndarray]
 
 GATES = {"rnn": 1, "lstm": 4, "gru": 3}
-NONLINEARITIES = ("tanh", "relu")
+_NONLINEARITIES = ("tanh", "relu")
 
 
 def sigmoid(z: np.ndarray) -> np.ndarray:
@@ -83,9 +83,9 @@ def _check_x(x: Any, input_size: int) -> np.ndarray:
     return x
 
 
-def _check_state(state: Any, hidden: int, name: str, like: np.ndarray) -> np.ndarray:
+def _check_state(state: Any, hidden: int, name: str) -> np.ndarray:
     if state is None:
-        return np.zeros(hidden, dtype=np.result_type(like, np.float64))
+        return np.zeros(hidden)
     state = np.asarray(state)
     if state.shape != (hidden,):
         raise ValueError(f"{name} must have shape ({hidden},); got {state.shape}.")
@@ -99,7 +99,7 @@ def _check_state(state: Any, hidden: int, name: str, like: np.ndarray) -> np.nda
 def rnn_step(x_t: np.ndarray, h_prev: np.ndarray, params: Params, nonlinearity: str = "tanh") -> Step:
     """One RNN step: h = act(W_ih x + b_ih + W_hh h_prev + b_hh)."""
     pre = params["weight_ih"] @ x_t + params["bias_ih"] + params["weight_hh"] @ h_prev + params["bias_hh"]  # (H,)
-    h = np.tanh(pre) if one_of("nonlinearity", nonlinearity, NONLINEARITIES) == "tanh" else np.maximum(pre, 0.0)
+    h = np.tanh(pre) if one_of("nonlinearity", nonlinearity, _NONLINEARITIES) == "tanh" else np.maximum(pre, 0.0)
     return {"pre": pre, "h": h}
 
 
@@ -147,7 +147,7 @@ def rnn_trace(x: np.ndarray, params: Params, h0: np.ndarray | None = None, nonli
     """Run ``rnn_step`` over ``x`` and return every step's values."""
     input_size, hidden = _check_params(params, "rnn")
     x = _check_x(x, input_size)
-    h = _check_state(h0, hidden, "h0", x)
+    h = _check_state(h0, hidden, "h0")
     steps = []
     for x_t in x:
         step = rnn_step(x_t, h, params, nonlinearity)
@@ -162,8 +162,8 @@ def lstm_trace(
     """Run ``lstm_step`` over ``x`` and return every step's values."""
     input_size, hidden = _check_params(params, "lstm")
     x = _check_x(x, input_size)
-    h = _check_state(h0, hidden, "h0", x)
-    c = _check_state(c0, hidden, "c0", x)
+    h = _check_state(h0, hidden, "h0")
+    c = _check_state(c0, hidden, "c0")
     steps = []
     for x_t in x:
         step = lstm_step(x_t, h, c, params)
@@ -178,7 +178,7 @@ def gru_trace(
     """Run ``gru_step`` over ``x`` and return every step's values."""
     input_size, hidden = _check_params(params, "gru")
     x = _check_x(x, input_size)
-    h = _check_state(h0, hidden, "h0", x)
+    h = _check_state(h0, hidden, "h0")
     steps = []
     for x_t in x:
         step = gru_step(x_t, h, params, reset_after)
@@ -309,7 +309,7 @@ def _run_one(kind: str, x: np.ndarray, params: Params, nonlinearity: str, reset_
 
 def _check_stack_options(kind: str, layers: list[Layer], nonlinearity: str, reset_after: bool) -> None:
     check_kind(kind)
-    one_of("nonlinearity", nonlinearity, NONLINEARITIES)
+    one_of("nonlinearity", nonlinearity, _NONLINEARITIES)
     if kind != "rnn" and nonlinearity != "tanh":
         raise ValueError(f"nonlinearity is an option of the RNN only; drop it for kind={kind!r}.")
     if kind != "gru" and reset_after is not True:

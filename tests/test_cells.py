@@ -111,6 +111,35 @@ def test_lstm_step_values_are_consistent():
     np.testing.assert_allclose(s["g"], np.tanh(s["g_pre"]))
     np.testing.assert_allclose(s["c"], s["f"] * c + s["i"] * s["g"])
     np.testing.assert_allclose(s["h"], s["o"] * np.tanh(s["c"]))
+    z = params["weight_ih"] @ x + params["bias_ih"] + params["weight_hh"] @ h + params["bias_hh"]
+    assert sorted(s) == sorted(["i_pre", "f_pre", "g_pre", "o_pre", "i", "f", "g", "o", "c", "h"])
+    for k, gate in enumerate(("i", "f", "g", "o")):  # torch's row order
+        np.testing.assert_allclose(s[f"{gate}_pre"], z[3 * k : 3 * k + 3], **TOL)
+    np.testing.assert_allclose(s["i"], cells.sigmoid(s["i_pre"]))
+    np.testing.assert_allclose(s["o"], cells.sigmoid(s["o_pre"]))
+
+
+def test_rnn_and_gru_step_values():
+    params = cells.params_from_torch(make("rnn", 2, 3, 4))
+    x, h = np.array([0.5, -1.0]), np.array([0.1, 0.2, -0.3])
+    s = cells.rnn_step(x, h, params)
+    pre = params["weight_ih"] @ x + params["bias_ih"] + params["weight_hh"] @ h + params["bias_hh"]
+    assert sorted(s) == ["h", "pre"]
+    np.testing.assert_allclose(s["pre"], pre, **TOL)
+    np.testing.assert_allclose(s["h"], np.tanh(pre), **TOL)
+    np.testing.assert_allclose(cells.rnn_step(x, h, params, "relu")["h"], np.maximum(pre, 0), **TOL)
+    params = cells.params_from_torch(make("gru", 2, 3, 4))
+    s = cells.gru_step(x, h, params)
+    gi = params["weight_ih"] @ x + params["bias_ih"]
+    gh = params["weight_hh"] @ h + params["bias_hh"]
+    assert sorted(s) == sorted(["r_pre", "z_pre", "n_pre", "r", "z", "n", "h"])
+    np.testing.assert_allclose(s["r_pre"], gi[:3] + gh[:3], **TOL)
+    np.testing.assert_allclose(s["z_pre"], gi[3:6] + gh[3:6], **TOL)
+    np.testing.assert_allclose(s["n_pre"], gi[6:] + s["r"] * gh[6:], **TOL)
+    np.testing.assert_allclose(s["r"], cells.sigmoid(s["r_pre"]), **TOL)
+    np.testing.assert_allclose(s["z"], cells.sigmoid(s["z_pre"]), **TOL)
+    np.testing.assert_allclose(s["n"], np.tanh(s["n_pre"]), **TOL)
+    np.testing.assert_allclose(s["h"], (1 - s["z"]) * s["n"] + s["z"] * h, **TOL)
 
 
 def test_statquest_example():
@@ -155,58 +184,63 @@ def lstm_params(input_size=2, hidden=3):
 
 
 def test_x_must_be_2d():
-    with pytest.raises(ValueError, match=r"x must be 2-D .* got shape \(5,\)"):
+    with pytest.raises(ValueError, match=r"^x must be 2-D .* got shape \(5,\)"):
         cells.lstm_forward(np.zeros(5), lstm_params())
 
 
 def test_x_width_must_match():
-    with pytest.raises(ValueError, match=r"x has shape \(4, 3\), expected \(seq_len, 2\)"):
+    with pytest.raises(ValueError, match=r"^x has shape \(4, 3\), expected \(seq_len, 2\)"):
         cells.lstm_forward(np.zeros((4, 3)), lstm_params())
 
 
 def test_state_size_must_match():
-    with pytest.raises(ValueError, match=r"h0 must have shape \(3,\); got \(4,\)"):
+    rnn, gru = cells.params_from_torch(make("rnn", 2, 3, 0)), cells.params_from_torch(make("gru", 2, 3, 0))
+    with pytest.raises(ValueError, match=r"^h0 must have shape \(3,\); got \(2,\)"):
+        cells.rnn_forward(np.zeros((4, 2)), rnn, h0=np.zeros(2))
+    with pytest.raises(ValueError, match=r"^h0 must have shape \(3,\); got \(2,\)"):
+        cells.gru_forward(np.zeros((4, 2)), gru, h0=np.zeros(2))
+    with pytest.raises(ValueError, match=r"^h0 must have shape \(3,\); got \(4,\)"):
         cells.lstm_forward(np.zeros((4, 2)), lstm_params(), h0=np.zeros(4))
-    with pytest.raises(ValueError, match=r"c0 must have shape \(3,\); got \(1, 3\)"):
+    with pytest.raises(ValueError, match=r"^c0 must have shape \(3,\); got \(1, 3\)"):
         cells.lstm_forward(np.zeros((4, 2)), lstm_params(), c0=np.zeros((1, 3)))
 
 
 def test_weight_shapes_are_checked():
     params = lstm_params()
     bad = dict(params, weight_hh=params["weight_hh"][:9])
-    with pytest.raises(ValueError, match=r"weight_hh must have shape \(4\*hidden_size, hidden_size\).*got \(9, 3\)"):
+    with pytest.raises(ValueError, match=r"^weight_hh must have shape \(4\*hidden_size, hidden_size\).*got \(9, 3\)"):
         cells.lstm_forward(np.zeros((4, 2)), bad)
     bad = dict(params, weight_ih=params["weight_ih"][:6])
-    with pytest.raises(ValueError, match=r"weight_ih must have shape \(12, input_size\).*got \(6, 2\)"):
+    with pytest.raises(ValueError, match=r"^weight_ih must have shape \(12, input_size\).*got \(6, 2\)"):
         cells.lstm_forward(np.zeros((4, 2)), bad)
     bad = dict(params, bias_hh=np.zeros(3))
-    with pytest.raises(ValueError, match=r"bias_hh must have shape \(12,\); got \(3,\)"):
+    with pytest.raises(ValueError, match=r"^bias_hh must have shape \(12,\); got \(3,\)"):
         cells.lstm_forward(np.zeros((4, 2)), bad)
-    with pytest.raises(ValueError, match="missing"):
+    with pytest.raises(ValueError, match="^params is missing"):
         cells.gru_forward(np.zeros((4, 2)), {"weight_ih": params["weight_ih"]})
 
 
 def test_lstm_params_are_not_gru_params():
-    with pytest.raises(ValueError, match=r"weight_hh must have shape \(3\*hidden_size"):
+    with pytest.raises(ValueError, match=r"^weight_hh must have shape \(3\*hidden_size"):
         cells.gru_forward(np.zeros((4, 2)), lstm_params())
 
 
 def test_bad_options():
     params = cells.params_from_torch(make("rnn", 2, 3, 0))
-    with pytest.raises(ValueError, match=r"nonlinearity must be one of \('tanh', 'relu'\); got 'sigmoid'"):
+    with pytest.raises(ValueError, match=r"^nonlinearity must be one of \('tanh', 'relu'\); got 'sigmoid'"):
         cells.rnn_forward(np.zeros((2, 2)), params, nonlinearity="sigmoid")
-    with pytest.raises(ValueError, match="kind must be one of"):
+    with pytest.raises(ValueError, match="^kind must be one of"):
         cells.stacked_forward("lstmm", np.zeros((2, 2)), [params])
-    with pytest.raises(ValueError, match="layers is empty"):
+    with pytest.raises(ValueError, match="^layers is empty"):
         cells.stacked_forward("rnn", np.zeros((2, 2)), [])
 
-    with pytest.raises(ValueError, match="no time steps"):
+    with pytest.raises(ValueError, match="^x has no time steps"):
         cells.rnn_forward(np.zeros((0, 2)), params)
-    with pytest.raises(ValueError, match="reverse=True needs a bidirectional"):
+    with pytest.raises(ValueError, match="^reverse=True needs a bidirectional"):
         cells.params_from_torch(make("rnn", 2, 3, 0), reverse=True)
-    with pytest.raises(ValueError, match=r"layer must be in 0..0"):
+    with pytest.raises(ValueError, match=r"^layer must be in 0..0"):
         cells.params_from_torch(make("rnn", 2, 3, 0), layer=1)
-    with pytest.raises(TypeError, match="torch.nn.RNN, LSTM or GRU"):
+    with pytest.raises(TypeError, match="^module must be a torch.nn.RNN, LSTM or GRU"):
         cells.params_from_torch(torch.nn.Linear(2, 3))
 
 
@@ -214,12 +248,12 @@ def test_stacked_forward_refuses_misspelt_and_misplaced_options():
     params = cells.params_from_torch(make("rnn", 2, 3, 0))
     with pytest.raises(TypeError, match="nonlinarity"):
         cells.stacked_forward("rnn", np.zeros((2, 2)), [params], **{"nonlinarity": "relu"})
-    with pytest.raises(ValueError, match="nonlinearity must be one of"):
+    with pytest.raises(ValueError, match="^nonlinearity must be one of"):
         cells.stacked_forward("rnn", np.zeros((2, 2)), [params], nonlinearity="Relu")
-    with pytest.raises(ValueError, match="nonlinearity is an option of the RNN only"):
+    with pytest.raises(ValueError, match="^nonlinearity is an option of the RNN only"):
         cells.stacked_forward("gru", np.zeros((2, 2)), [cells.params_from_torch(make("gru", 2, 3, 0))],
                               nonlinearity="relu")
-    with pytest.raises(ValueError, match="reset_after is an option of the GRU only"):
+    with pytest.raises(ValueError, match="^reset_after is an option of the GRU only"):
         cells.stacked_forward("rnn", np.zeros((2, 2)), [params], reset_after=False)
 
 

