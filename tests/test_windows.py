@@ -55,7 +55,7 @@ def test_target_column_by_index_and_name():
         ({"window": 3, "horizon": 0}, ValueError, "horizon must be at least 1"),
         ({"window": 3, "stride": -1}, ValueError, "stride must be at least 1"),
         ({"window": 2.5}, TypeError, r"window must be a whole number \(int\) of at least 1; got 2.5"),
-        ({"window": 9, "horizon": 2}, ValueError, r"window \+ horizon must be at most len\(series\) = 10.*Use a shorter window or horizon"),
+        ({"window": 9, "horizon": 2}, ValueError, r"window \+ horizon must be at most len\(series\) = 10.*Use a shorter"),
         ({"window": 3, "target": 0}, ValueError, "target selects a column, so it needs a 2-D series"),
     ],
 )
@@ -145,7 +145,8 @@ def test_windows_refuse_an_index_out_of_time_order():
 def test_windows_refuse_gaps_in_a_datetime_index_and_say_what_to_do():
     s = pd.Series(np.arange(10.0), index=pd.date_range("2020-01-01", periods=10, freq="D"))
     gappy = s.drop(s.index[5])
-    with pytest.raises(ValueError, match="^series' DatetimeIndex is not evenly spaced .*1 days.* to 2 days.*asfreq.*interpolate"):
+    expected = "^series' DatetimeIndex is not evenly spaced .*1 days.* to 2 days.*asfreq.*interpolate"
+    with pytest.raises(ValueError, match=expected):
         make_windows(gappy, 3)
     filled = gappy.asfreq("D").interpolate()
     np.testing.assert_array_equal(make_windows(filled, 3)[1], make_windows(s, 3)[1])
