@@ -144,16 +144,23 @@ def pip(python: Path, *args: str) -> None:
                  "again once the cause is fixed.")
 
 
-def configure_git() -> None:
-    """Let git store notebooks stripped of outputs (check-tagged cells keep theirs), whatever the learner saves."""
-    if not shutil.which("git") or not (ROOT / ".git").exists():
-        return
-    python = venv_python(Path(".venv")).as_posix()  # relative: each clone or worktree uses its own .venv
-    settings = {f"filter.{FILTER}.clean": f"{python} tools/nbtools.py clean",
-                f"filter.{FILTER}.smudge": "cat", f"filter.{FILTER}.required": "true"}
-    for key, value in settings.items():
-        subprocess.run(["git", "config", key, value], cwd=ROOT, check=True)
+def filter_command(python: str) -> str:
+    """git's clean filter: ``python tools/nbtools.py clean``, or the file unchanged while ``python`` is missing."""
+    return f"if [ -x {python} ]; then {python} tools/nbtools.py clean; else cat; fi"
+
+
+def configure_git(root: Path = ROOT) -> bool:
+    """Let git store notebooks stripped of outputs (check-tagged cells keep theirs), whatever the learner saves.
+
+    The command is relative (git runs filters at the top of the work tree), so each clone or worktree uses its own
+    .venv. Returns whether git was configured (not outside a git checkout).
+    """
+    if not shutil.which("git") or not (root / ".git").exists():
+        return False
+    python = venv_python(Path(".venv")).as_posix()
+    subprocess.run(["git", "config", f"filter.{FILTER}.clean", filter_command(python)], cwd=root, check=True)
     print(f"git: notebooks are stored without outputs (filter '{FILTER}', see .gitattributes)")
+    return True
 
 
 def setup(venv: Path, force: bool = False) -> Path:

@@ -7,6 +7,7 @@
     python tools/nbtools.py student [--out student] [--overwrite]
                                                      # learner copies: solutions become stubs; copies the
                                                      # learner changed are kept unless --overwrite
+    python tools/nbtools.py links   [NOTEBOOK ...]   # the Binder launch link in each notebook's header cell
     python tools/nbtools.py build [--html site] [--slides slides] [--static _static] [--reverse] [NOTEBOOK ...]
                                                      # run each in a fresh kernel; render HTML / slides
 
@@ -135,6 +136,42 @@ def cmd_execute(paths: list[Path], timeout: int = 600) -> int:
         start = time.perf_counter()
         write(stripped(run_notebook(read(path), path.parent, timeout)), path)
         print(f"executed {path} in {time.perf_counter() - start:.1f} s")
+    return 0
+
+
+# ---- Binder launch links ----------------------------------------------------------------------
+
+LAUNCH_TEXT = "Run this notebook on Binder"
+
+
+def repository_slug() -> str:
+    """``owner/name`` of the course's GitHub repository, from pyproject.toml's ``[project.urls] Repository``."""
+    import tomllib
+
+    url = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["urls"]["Repository"]
+    return url.removeprefix("https://github.com/").strip("/")
+
+
+def binder_url(path: str = "notebooks/00_start_here.ipynb") -> str:
+    """The Binder URL that builds the course and opens ``path`` (relative to the repository) in JupyterLab."""
+    return f"https://mybinder.org/v2/gh/{repository_slug()}/HEAD?urlpath=lab/tree/{path}"
+
+
+def launch_line(path: Path) -> str:
+    return f"[{LAUNCH_TEXT}]({binder_url('notebooks/' + path.name)}) (nothing to install; the first start takes a " \
+        "few minutes)."
+
+
+def cmd_links(paths: list[Path]) -> int:
+    """Put (or refresh) the Binder launch link at the end of each notebook's first (header) cell."""
+    for path in paths:
+        nb = read(path)
+        header = next(cell for cell in nb.cells if cell.cell_type == "markdown")
+        lines = [line for line in header.source.rstrip().splitlines() if not line.startswith(f"[{LAUNCH_TEXT}]")]
+        while lines and not lines[-1].strip():
+            lines.pop()
+        header.source = "\n".join([*lines, "", launch_line(path)])
+        write(nb, path)
     return 0
 
 
@@ -382,7 +419,7 @@ def cmd_build(paths: list[Path], html_dir: Path | None, slides_dir: Path | None,
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("command", choices=["verify", "strip", "clean", "execute", "student", "build"])
+    parser.add_argument("command", choices=["verify", "strip", "clean", "execute", "student", "build", "links"])
     parser.add_argument("notebooks", nargs="*")
     parser.add_argument("--out", type=Path, default=ROOT / "student", help="student: the output folder")
     parser.add_argument("--overwrite", action="store_true",
@@ -400,7 +437,7 @@ def main(argv: list[str] | None = None) -> int:
         return cmd_clean()
     if args.command == "build":
         return cmd_build(paths, args.html, args.slides, args.reverse, args.static)
-    return {"verify": cmd_verify, "strip": cmd_strip, "execute": cmd_execute}[args.command](paths)
+    return {"verify": cmd_verify, "strip": cmd_strip, "execute": cmd_execute, "links": cmd_links}[args.command](paths)
 
 
 if __name__ == "__main__":
