@@ -1,8 +1,9 @@
 """requirements.txt resolves, as binary wheels, for every supported Python (3.11 to 3.14) and not for 3.10.
 
 Each check is `pip install --dry-run --python-version X.Y --only-binary=:all:` against the package index that pip
-is configured with, using the torch index that tools/course.py would choose on Linux x86-64. The checks run in
-parallel, two at a time (one to five minutes, depending on the network); they are skipped, saying why, when the index cannot be reached.
+is configured with, using the torch index that tools/course.py would choose on Linux x86-64. The checks run two at
+a time (one to five minutes, depending on the network); they are skipped, saying why, when the index cannot be
+reached.
 """
 
 import os
