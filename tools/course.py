@@ -9,7 +9,7 @@ On Windows use ``py -3.12 tools\\course.py lab`` (any supported version). `make 
 `make practice` run the same code.
 
 Where PyTorch comes from: on Linux x86-64 with no NVIDIA GPU, PyTorch's CPU wheel index (a CPU-only build, about
-200 MB instead of more than 2.5 GB of CUDA wheels), when that index answers within a few seconds; otherwise, and on
+190 MB instead of more than 2.5 GB of CUDA wheels), when that index answers within a few seconds; otherwise, and on
 macOS, Windows and machines with an NVIDIA GPU, the default package index. ``TORCH_INDEX=URL`` picks an index,
 ``TORCH_INDEX=default`` always uses the default one. The pins (requirements.txt) are the same on every route.
 
@@ -183,8 +183,8 @@ def setup(venv: Path, force: bool = False) -> Path:
         create_venv(venv)
     options, where = torch_index()
     print(f"Installing the course's packages into {venv}: {where}; numpy, pandas, matplotlib, JupyterLab and the "
-          "test tools. About 1.1 GB on disk with the CPU build of PyTorch (a few minutes on a fast connection), "
-          "about 5 GB with the CUDA build.", flush=True)
+          "test tools, about 140 packages. With PyTorch's CPU build: about 320 MB to download, 1.5 GB on disk, a "
+          "few minutes; the CUDA build adds several GB.", flush=True)
     pip(python, "-r", "requirements.txt", *options)
     pip(python, "--no-deps", "-e", ".")
     configure_git()
