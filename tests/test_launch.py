@@ -338,3 +338,23 @@ def test_course_script_runs_on_old_pythons():
 
     tree = ast.parse((ROOT / "tools" / "course.py").read_text(), feature_version=(3, 7))
     assert not any(isinstance(node, ast.Match) for node in ast.walk(tree))
+
+
+# ---- no package registry's host is named anywhere ---------------------------------------------------
+
+REGISTRY_HOSTS = re.compile("|".join(re.escape(".".join(parts)) for parts in (
+    ("pypi", "org"), ("pythonhosted", "org"), ("registry", "npmjs", "org"), ("npmjs", "com"), ("debian", "org"),
+)), re.I)
+
+
+def test_no_package_registry_host_in_the_repository():
+    out = subprocess.run(["git", "ls-files", "-co", "--exclude-standard"], cwd=ROOT, capture_output=True, text=True)
+    if out.returncode != 0:
+        pytest.skip("not a git checkout")
+    named = []
+    for name in out.stdout.splitlines():
+        path = ROOT / name
+        if path.is_file() and path.stat().st_size < 5_000_000:
+            text = path.read_bytes().decode("utf-8", errors="ignore")
+            named += [f"{name}: {m.group(0)}" for m in REGISTRY_HOSTS.finditer(text)]
+    assert not named, f"name no package registry's host in the repository: {named}"
