@@ -32,9 +32,8 @@ def index_url() -> str:
                                 capture_output=True, text=True)
     if configured.returncode == 0 and configured.stdout.strip():
         return configured.stdout.strip()
-    from pip._internal.models.index import PyPI
-
-    return PyPI.simple_url
+    helptext = subprocess.run([sys.executable, "-m", "pip", "install", "--help"], capture_output=True, text=True).stdout
+    return re.search(r"\(default\s+(https?://[^\s)]+)\)", helptext).group(1)  # pip's built-in default
 
 
 def dry_run(version: str, target: Path, requirements: list[str], options: list[str]) -> tuple[str, int]:
