@@ -9,14 +9,15 @@ STAMP  := $(VENV)/.course-installed
 PORT   ?= 8888
 JOBS   ?= 2
 
-.PHONY: help check-python setup lab practice test lint verify-notebooks execute student slides html check-html \
-	bench clean
+.PHONY: help check-python setup lab practice test lint verify-notebooks check-install execute student slides html \
+	check-html bench clean
 
 help:
 	@echo "make lab      open the course in JupyterLab (sets up .venv first)"
 	@echo "make practice your own learner copies in student/ (kept across runs), opened in JupyterLab"
 	@echo "make test     ruff, stripped-notebook check, unit tests and every notebook under nbval"
 	@echo "make execute  re-run the notebooks and refresh their check-tagged outputs"
+	@echo "make check-install  check that requirements.txt resolves for Python 3.11 to 3.14 (large downloads)"
 	@echo "make student  learner copies in student/ (solutions replaced by stubs; your changed copies are kept)"
 	@echo "make slides   reveal.js slide decks in slides/"
 	@echo "make html     the executed reading copy in site/ (open site/index.html)"
@@ -50,6 +51,10 @@ verify-notebooks: $(STAMP)
 
 test: lint verify-notebooks
 	COURSE_HEADLESS=1 $(PY) -m pytest -n $(JOBS) --dist loadfile
+
+# requirements.txt resolves for every supported Python (pip --dry-run; downloads a lot; CI runs it in `make test`)
+check-install: check-python $(STAMP)
+	COURSE_CHECK_INSTALL=1 $(PY) -m pytest -p no:cacheprovider tests/test_install.py
 
 execute: check-python $(STAMP)
 	$(PY) tools/nbtools.py execute
