@@ -178,6 +178,7 @@ def setup(venv: Path, force: bool = False) -> Path:
         sys.exit(problem)
     stamp = venv / STAMP_NAME
     if not force and stamp.exists() and stamp.read_text().strip() == requirements_hash():
+        stamp.touch()  # up to date: newer than requirements.txt again, for make
         return python
     if not python.exists():
         create_venv(venv)
