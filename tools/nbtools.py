@@ -1,9 +1,13 @@
 """Maintenance of the course notebooks (for authors, not learners).
 
-    python tools/nbtools.py verify  [NOTEBOOK ...]   # fail if a notebook is not stripped
+    python tools/nbtools.py verify  [NOTEBOOK ...]   # fail if a notebook, as git stores it, is not stripped
     python tools/nbtools.py strip   [NOTEBOOK ...]   # strip outputs, keeping check-tagged cells' outputs
+    python tools/nbtools.py clean   < IN > OUT       # the same as a filter (git's clean filter, .gitattributes)
     python tools/nbtools.py execute [NOTEBOOK ...]   # re-run, then keep only check-tagged outputs
-    python tools/nbtools.py student [--out student]  # learner copies: solutions become stubs
+    python tools/nbtools.py student [--out student] [--overwrite]
+                                                     # learner copies: solutions become stubs; copies the
+                                                     # learner changed are kept unless --overwrite
+    python tools/nbtools.py links   [NOTEBOOK ...]   # the Binder launch link in each notebook's header cell
     python tools/nbtools.py build [--html site] [--slides slides] [--static _static] [--reverse] [NOTEBOOK ...]
                                                      # run each in a fresh kernel; render HTML / slides
 
@@ -16,15 +20,18 @@ from __future__ import annotations
 import argparse
 import ast
 import copy
+import hashlib
 import html
 import json
 import os
 import re
+import subprocess
 import sys
 import time
 from pathlib import Path
 
 import nbformat
+from nbstripout import strip_output
 
 ROOT = Path(__file__).resolve().parent.parent
 CHECK_TAG = "nbval-check-output"
@@ -40,54 +47,85 @@ def is_checked(cell: nbformat.NotebookNode) -> bool:
 
 
 def stripped(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """A copy of ``nb`` with outputs, execution counts and volatile metadata removed (check cells keep outputs)."""
+    """A copy of ``nb`` as git stores it: nbstripout's strip, keeping the outputs of check-tagged cells.
+
+    The course's own rules on top: only ``tags``/``slideshow`` cell metadata and the kernel's name stay, cells have
+    no ids (nbformat 4.4), and each checked cell has a stable execution count (its position among the code cells),
+    because nbval skips a checked cell whose count is empty.
+    """
     nb = copy.deepcopy(nb)
+    for cell in nb.cells:
+        if is_checked(cell):
+            cell.metadata["keep_output"] = True
+    strip_output(nb, keep_output=False, keep_count=False, keep_id=False)
     nb.metadata = {k: v for k, v in nb.metadata.items() if k in KEEP_NOTEBOOK_METADATA}
     if "language_info" in nb.metadata:
         nb.metadata["language_info"] = {"name": "python"}
-    number = 0
+    code_cells = [cell for cell in nb.cells if cell.cell_type == "code"]
+    for number, cell in enumerate(code_cells, start=1):
+        if is_checked(cell):
+            cell.execution_count = number
+            for out in cell.outputs:
+                if "execution_count" in out:
+                    out["execution_count"] = number
     for cell in nb.cells:
         cell.metadata = {k: v for k, v in cell.metadata.items() if k in ("tags", "slideshow")}
         cell.pop("id", None)
-        if cell.cell_type == "code":
-            number += 1
-            # nbval skips a checked cell whose execution count is empty, so checked cells get a stable
-            # number (their position among the code cells); every other cell is cleared.
-            cell.execution_count = number if is_checked(cell) else None
-            if is_checked(cell):
-                for out in cell.outputs:
-                    if "execution_count" in out:
-                        out["execution_count"] = number
-            else:
-                cell.outputs = []
     nb.nbformat, nb.nbformat_minor = 4, 4
     return nb
 
 
+def dumps(nb: nbformat.NotebookNode) -> str:
+    return nbformat.writes(nb, version=4) + "\n"
+
+
 def write(nb: nbformat.NotebookNode, path: Path) -> None:
-    path.write_text(nbformat.writes(nb, version=4) + "\n", encoding="utf-8")
+    path.write_bytes(dumps(nb).encode("utf-8"))  # LF line endings on every platform, as git stores them
 
 
 def read(path: Path) -> nbformat.NotebookNode:
     return nbformat.read(path, as_version=4)
 
 
+def stored_text(path: Path) -> str:
+    """The notebook as git stores it (the index), or the file itself outside a git checkout or if untracked.
+
+    A learner who runs and saves a notebook changes only the working file; git's filter strips it on `git add`.
+    """
+    try:
+        out = subprocess.run(["git", "show", f":./{path.name}"], cwd=path.resolve().parent,
+                             capture_output=True, check=False)
+    except OSError:  # no git
+        out = None
+    if out is not None and out.returncode == 0:
+        return out.stdout.decode("utf-8")
+    return path.read_text(encoding="utf-8")
+
+
 def cmd_verify(paths: list[Path]) -> int:
     bad = []
     for path in paths:
-        nb = read(path)
-        if nbformat.writes(stripped(nb), version=4) != nbformat.writes(nb, version=4):
+        text = stored_text(path)
+        if dumps(stripped(nbformat.reads(text, as_version=4))) != text.replace("\r\n", "\n"):
             bad.append(path)
     for path in bad:
-        print(f"not stripped: {path} (run `python tools/nbtools.py strip {path}` or `make execute`)")
+        print(f"not stripped: {path} as git stores it (run `python tools/nbtools.py strip {path}` and `git add` it, "
+              "or `make execute`)")
     if not bad:
-        print(f"{len(paths)} notebook(s) stripped (check-tagged outputs kept).")
+        print(f"{len(paths)} notebook(s) stripped as git stores them (check-tagged outputs kept).")
     return 1 if bad else 0
 
 
 def cmd_strip(paths: list[Path]) -> int:
     for path in paths:
         write(stripped(read(path)), path)
+    return 0
+
+
+def cmd_clean() -> int:
+    """git's clean filter: a notebook on stdin, stripped on stdout."""
+    text = sys.stdin.buffer.read().decode("utf-8")
+    sys.stdout.buffer.write(dumps(stripped(nbformat.reads(text, as_version=4))).encode("utf-8"))
     return 0
 
 
@@ -98,6 +136,42 @@ def cmd_execute(paths: list[Path], timeout: int = 600) -> int:
         start = time.perf_counter()
         write(stripped(run_notebook(read(path), path.parent, timeout)), path)
         print(f"executed {path} in {time.perf_counter() - start:.1f} s")
+    return 0
+
+
+# ---- Binder launch links ----------------------------------------------------------------------
+
+LAUNCH_TEXT = "Run this notebook on Binder"
+
+
+def repository_slug() -> str:
+    """``owner/name`` of the course's GitHub repository, from pyproject.toml's ``[project.urls] Repository``."""
+    import tomllib
+
+    url = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["urls"]["Repository"]
+    return url.removeprefix("https://github.com/").strip("/")
+
+
+def binder_url(path: str = "notebooks/00_start_here.ipynb") -> str:
+    """The Binder URL that builds the course and opens ``path`` (relative to the repository) in JupyterLab."""
+    return f"https://mybinder.org/v2/gh/{repository_slug()}/HEAD?urlpath=lab/tree/{path}"
+
+
+def launch_line(path: Path) -> str:
+    return f"[{LAUNCH_TEXT}]({binder_url('notebooks/' + path.name)}) (nothing to install; the first start takes a " \
+        "few minutes)."
+
+
+def cmd_links(paths: list[Path]) -> int:
+    """Put (or refresh) the Binder launch link at the end of each notebook's first (header) cell."""
+    for path in paths:
+        nb = read(path)
+        header = next(cell for cell in nb.cells if cell.cell_type == "markdown")
+        lines = [line for line in header.source.rstrip().splitlines() if not line.startswith(f"[{LAUNCH_TEXT}]")]
+        while lines and not lines[-1].strip():
+            lines.pop()
+        header.source = "\n".join([*lines, "", launch_line(path)])
+        write(nb, path)
     return 0
 
 
@@ -164,11 +238,35 @@ def student_copy(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return nb
 
 
-def cmd_student(paths: list[Path], out: Path) -> int:
+MANIFEST = ".generated.json"  # in the learner's folder: the SHA-256 of each copy as it was written
+
+
+def cmd_student(paths: list[Path], out: Path, overwrite: bool = False) -> int:
+    """Write learner copies into ``out``, keeping every copy the learner has changed (unless ``overwrite``)."""
     out.mkdir(parents=True, exist_ok=True)
+    manifest_path = out / MANIFEST
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8")) if manifest_path.exists() else {}
+    written, kept = [], []
     for path in paths:
-        write(student_copy(read(path)), out / path.name)
-    print(f"wrote {len(paths)} learner copies to {out}/")
+        target, text = out / path.name, dumps(student_copy(read(path)))
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        if target.exists():
+            current = hashlib.sha256(target.read_bytes()).hexdigest()
+            if current == digest:
+                manifest[path.name] = digest
+                continue
+            if current != manifest.get(path.name) and not overwrite:
+                kept.append(target)  # the learner's work: never replaced silently
+                continue
+        target.write_bytes(text.encode("utf-8"))
+        manifest[path.name] = digest
+        written.append(target)
+    manifest_path.write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    print(f"{len(written)} learner copies written to {out}/, {len(paths) - len(written) - len(kept)} already "
+          f"up to date, {len(kept)} kept because you changed them.")
+    for target in kept:
+        print(f"  kept your copy {target}: to start it afresh, delete it (or rename it) and run this again, "
+              "or run `python tools/nbtools.py student --overwrite` to replace every changed copy.")
     return 0
 
 
@@ -238,6 +336,32 @@ see the course's README (<code>make lab</code>).</p>
     (out / "index.html").write_text(page, encoding="utf-8")
 
 
+# What a page would fetch from another host: scripts, style sheets, fonts (links in the text are fine).
+EXTERNAL = re.compile(
+    r"""<(?:script|img|iframe)\b[^>]*\bsrc=["']?(?:https?:)?//"""
+    r"""|<link\b[^>]*\bhref=["']?(?:https?:)?//"""
+    r"""|import\(\s*["'](?:https?:)?//"""
+    r"""|@import\s+(?:url\()?["']?(?:https?:)?//"""
+    r"""|url\(\s*["']?(?:https?:)?//"""
+    r"""|["'](?:https?:)?//[^"'\s]+\.(?:m?js|css|woff2?|ttf)(?:[?#][^"']*)?["']""",
+    re.I,
+)
+# nbconvert's mermaid loader (an ES module importing from a CDN); the course draws no mermaid diagrams
+REMOTE_MODULE = re.compile(
+    r"""<script\b(?:(?!</script>).)*?import\(\s*["'](?:https?:)?//(?:(?!</script>).)*?</script>""", re.S
+)
+
+
+def external_urls(page: str) -> list[str]:
+    """The places where ``page`` loads something from another host (empty for a page that works offline)."""
+    return [page[max(0, m.start() - 40): m.end() + 60] for m in EXTERNAL.finditer(page)]
+
+
+def local_only(page: str) -> str:
+    """``page`` without the loaders that fetch from CDNs what the course does not use (mermaid)."""
+    return REMOTE_MODULE.sub("", page)
+
+
 NOTEBOOK_LINK = re.compile(r'href="(\d\d_[A-Za-z0-9_]+)\.ipynb')
 
 
@@ -267,12 +391,13 @@ def cmd_build(paths: list[Path], html_dir: Path | None, slides_dir: Path | None,
         run_notebook(nb, path.parent)
         timings[path.stem] = round(time.perf_counter() - start, 1)
         print(f"ran {path.name} in {timings[path.stem]} s", flush=True)
+        nb.metadata.pop("widgets", None)  # headless runs show no live widgets: no widget loader from a CDN
         title, blurb = title_of(nb)
         entries.append((path.stem, title, blurb, path.name))
         if html_dir is not None:
             html_dir.mkdir(parents=True, exist_ok=True)
             body, _ = HTMLExporter(template_name="lab", **web_urls(static)).from_notebook_node(nb)
-            body = NOTEBOOK_LINK.sub(r'href="\1.html', body)  # links between notebooks point at the pages
+            body = local_only(NOTEBOOK_LINK.sub(r'href="\1.html', body))  # links between notebooks: the pages
             (html_dir / f"{path.stem}.html").write_text(body, encoding="utf-8")
         if slides_dir is not None:
             slides_dir.mkdir(parents=True, exist_ok=True)
@@ -282,7 +407,7 @@ def cmd_build(paths: list[Path], html_dir: Path | None, slides_dir: Path | None,
             body, _ = exporter.from_notebook_node(for_slides(nb))
             # reveal's theme unhides MathJax's copy for screen readers, so every formula would show twice
             body = body.replace("</head>", "<style>.MJX_Assistive_MathML{display:none!important}</style></head>", 1)
-            body = NOTEBOOK_LINK.sub(r'href="\1.slides.html', body)
+            body = local_only(NOTEBOOK_LINK.sub(r'href="\1.slides.html', body))
             (slides_dir / f"{path.stem}.slides.html").write_text(body, encoding="utf-8")
     entries.sort()
     for folder in (html_dir, slides_dir):
@@ -294,21 +419,25 @@ def cmd_build(paths: list[Path], html_dir: Path | None, slides_dir: Path | None,
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("command", choices=["verify", "strip", "execute", "student", "build"])
+    parser.add_argument("command", choices=["verify", "strip", "clean", "execute", "student", "build", "links"])
     parser.add_argument("notebooks", nargs="*")
     parser.add_argument("--out", type=Path, default=ROOT / "student", help="student: the output folder")
+    parser.add_argument("--overwrite", action="store_true",
+                        help="student: also replace learner copies that were changed since they were written")
     parser.add_argument("--html", type=Path, help="build: write the HTML reading copy here")
     parser.add_argument("--slides", type=Path, help="build: write reveal.js slide decks here")
     parser.add_argument("--static", help="build: a folder, relative to the pages, holding reveal.js, require.js, "
-                        "jQuery and MathJax (tools/web_assets.sh); default: load them from CDNs")
+                        "jQuery and MathJax (tools/web_assets.sh); without it the pages load them from CDNs")
     parser.add_argument("--reverse", action="store_true", help="build: run the notebooks in reverse order")
     args = parser.parse_args(argv)
     paths = notebooks(args.notebooks)
     if args.command == "student":
-        return cmd_student(paths, args.out)
+        return cmd_student(paths, args.out, args.overwrite)
+    if args.command == "clean":
+        return cmd_clean()
     if args.command == "build":
         return cmd_build(paths, args.html, args.slides, args.reverse, args.static)
-    return {"verify": cmd_verify, "strip": cmd_strip, "execute": cmd_execute}[args.command](paths)
+    return {"verify": cmd_verify, "strip": cmd_strip, "execute": cmd_execute, "links": cmd_links}[args.command](paths)
 
 
 if __name__ == "__main__":
