@@ -234,6 +234,9 @@ def write_readme(results: dict) -> None:
         f"Machine: {m['cpu']}, {m['cores']} cores, torch {m['torch']}, Python {m['python']}, "
         f"GPU: {m['gpu'] or 'none'}. Run on {m['date']}. Threads chosen by the course: {results['threads']}.",
     ]
+    if m.get("load_average"):
+        lines[-1] += (f" Load average (1 min) {m['load_average']['before']} before and {m['load_average']['after']}"
+                      f" after the run, on {m['cores']} cores.")
     if m.get("note"):
         lines += ["", f"**{m['note']}**"]
     lines += [
@@ -349,6 +352,7 @@ def main(argv: list[str] | None = None) -> int:
         if not paths:
             parser.error(f"no notebook starts with {' or '.join(args.notebooks)}; try 00 to 08")
     results: dict = {"notebooks": {}}
+    load_before = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
     with tempfile.TemporaryDirectory() as tmp:
         results["notebooks"] = run_pass(paths, Path(tmp), "quiet")
         for file in sorted(Path(tmp).glob("*.json")):  # what the notebooks recorded (record_result)
@@ -367,6 +371,8 @@ def main(argv: list[str] | None = None) -> int:
             "notebooks": {name: v["seconds"] for name, v in busy.items()},
         }
     results["machine"] = machine()
+    if load_before is not None:  # other work on the machine makes every number slower: say how busy it was
+        results["machine"]["load_average"] = {"before": round(load_before, 1), "after": round(os.getloadavg()[0], 1)}
     if args.note:
         results["machine"]["note"] = args.note
     results["budgets"] = [{"budget": n, "measured": v, "met": ok} for n, v, ok in budgets(results)]
