@@ -74,7 +74,7 @@ check-html:
 	bash tools/check_html.sh site
 
 bench: $(STAMP)
-	$(PY) benchmarks/bench.py
+	$(PY) benchmarks/bench.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) student site slides build .pytest_cache .ruff_cache

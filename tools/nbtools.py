@@ -130,8 +130,6 @@ def cmd_clean() -> int:
 
 
 def cmd_execute(paths: list[Path], timeout: int = 600) -> int:
-    for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):  # as under `make test`
-        os.environ.setdefault(var, "1")
     for path in paths:
         start = time.perf_counter()
         write(stripped(run_notebook(read(path), path.parent, timeout)), path)
@@ -273,12 +271,28 @@ def cmd_student(paths: list[Path], out: Path, overwrite: bool = False) -> int:
 # ---- running, HTML reading copy and slides -----------------------------------------------------
 
 
-def run_notebook(nb: nbformat.NotebookNode, cwd: Path, timeout: int = 600) -> nbformat.NotebookNode:
-    """Execute ``nb`` in place in a fresh kernel, headless (widgets run once and print what they would show)."""
+def run_notebook(nb: nbformat.NotebookNode, cwd: Path, timeout: int = 600,
+                 env: dict[str, str | None] | None = None) -> nbformat.NotebookNode:
+    """Execute ``nb`` in place in a fresh kernel, headless (widgets run once and print what they would show).
+
+    ``env`` sets (or, for ``None``, removes) environment variables for the kernel only.
+    """
     from nbclient import NotebookClient
 
-    os.environ["COURSE_HEADLESS"] = "1"
-    NotebookClient(nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(cwd)}}).execute()
+    def apply(values: dict[str, str | None]) -> None:
+        for name, value in values.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+    changes = {"COURSE_HEADLESS": "1", **(env or {})}
+    saved = {name: os.environ.get(name) for name in changes}
+    apply(changes)  # the kernel inherits this process's environment
+    try:
+        NotebookClient(nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(cwd)}}).execute()
+    finally:
+        apply(saved)
     return nb
 
 
