@@ -96,4 +96,5 @@ $(BROWSER_STAMP): requirements-browser.txt $(STAMP)
 	@touch $@
 
 test-browser: $(BROWSER_STAMP) $(LAB_SETTINGS)
-	$(PY) tools/browser_test.py
+	COURSE_BROWSER_TESTS=1 $(PY) -m pytest -p no:xdist -q tests/browser
+	$(PY) tests/browser/lab_in_browser.py

@@ -10,7 +10,7 @@ as it should. Screenshots go to ``build/browser/``.
 Before the course notebooks it checks itself on a deliberately broken notebook (a cell that shows a widget twice
 and a cell that raises): the checks must report both, or the run fails.
 
-    python tools/browser_test.py [--only 03 05] [--no-self-test] [--keep-going]
+    python tests/browser/lab_in_browser.py [--only 03 05] [--no-self-test]
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 OUT = ROOT / "build" / "browser"
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -58,10 +58,17 @@ def reference(path: Path) -> dict[str, Any]:
     from nbclient import NotebookClient
 
     nb = nbformat.read(path, as_version=4)
-    os.environ["COURSE_HEADLESS"] = "1"
+    saved = os.environ.get("COURSE_HEADLESS")
+    os.environ["COURSE_HEADLESS"] = "1"  # the kernel inherits it
     start = time.perf_counter()
-    NotebookClient(nb, timeout=RUN_TIMEOUT_S, kernel_name="python3", allow_errors=True,
-                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    try:
+        NotebookClient(nb, timeout=RUN_TIMEOUT_S, kernel_name="python3", allow_errors=True,
+                       resources={"metadata": {"path": str(path.parent)}}).execute()
+    finally:
+        if saved is None:
+            os.environ.pop("COURSE_HEADLESS")
+        else:
+            os.environ["COURSE_HEADLESS"] = saved
     images, errors, widget_cells = 0, 0, []
     code_index = -1
     for cell in nb.cells:
@@ -173,6 +180,17 @@ class Lab:
             except subprocess.TimeoutExpired:
                 os.killpg(self.proc.pid, signal.SIGKILL)
                 self.proc.wait(10)
+
+
+def widgets_extension() -> None:
+    """JupyterLab renders widgets only with jupyterlab_widgets' extension where it looks for extensions."""
+    from jupyter_core.paths import jupyter_path
+
+    dirs = [Path(p) / "labextensions" / "@jupyter-widgets" / "jupyterlab-manager" for p in jupyter_path()]
+    if not any(d.is_dir() for d in dirs):
+        raise CheckFailed("JupyterLab would show widgets as text: jupyterlab_widgets' extension is in none of "
+                          f"{[str(d.parent.parent) for d in dirs]}. Reinstall it into the environment: "
+                          f"{sys.executable} -m pip install --force-reinstall --no-deps jupyterlab_widgets")
 
 
 # ---- the browser -----------------------------------------------------------------------------------------------
@@ -313,7 +331,9 @@ def wait_changed(cell, before: dict[str, Any], timeout: float = 120) -> dict[str
     while time.time() < end:
         time.sleep(0.5)
         now = widget_output(cell)
-        if now != before and (now["images"] or not before["images"]) and now["text"].strip():
+        # Changed, and redrawn as fully as before (the output is cleared first, then refilled).
+        if now != before and len(now["images"]) >= len(before["images"]) \
+                and (now["text"].strip() or not before["text"].strip()):
             time.sleep(1.0)  # let the redraw finish, then read it again
             return widget_output(cell)
     raise CheckFailed(f"the widget's output did not change within {timeout:.0f} s")
@@ -423,7 +443,7 @@ def exercise_widgets(page, stem: str, shots: list[Path]) -> list[str]:
 
 def check_glossary(page, lab: Lab, shots: list[Path]) -> str:
     link = page.locator(".jp-MarkdownCell a", has_text="glossary").first
-    href = link.get_attribute("href")
+    href = (link.get_attribute("href") or "").split("?")[0]
     link.click()
     tab = page.locator(".lm-TabBar-tabLabel", has_text="glossary.md")
     tab.wait_for(timeout=30_000)
@@ -529,6 +549,7 @@ def main(argv: list[str] | None = None) -> int:
     OUT.mkdir(parents=True)
     tracked = {p: p.read_bytes() for p in notebooks}
     browser_path = chromium()
+    widgets_extension()
     total_start = time.perf_counter()
     results, failures, shots = [], [], []
     with tempfile.TemporaryDirectory(prefix="course-browser-") as tmp_name:
