@@ -218,8 +218,11 @@ CELLS_JS = """
   const top = area ? [...area.querySelectorAll(':scope > .jp-OutputArea-child > .jp-OutputArea-output')] : [];
   const all = area ? [...area.querySelectorAll('.jp-OutputArea-output')] : [];
   return {code, prompt: prompt.trim(),
-          widgets: top.filter(o => o.dataset.mimeType === 'WIDGET_MIME'
-                              || o.querySelector(':scope > .jupyter-widgets')).length,
+          // a widget view that is not a tqdm progress bar (several bars in one cell are fine)
+          widgets: top.filter(o => (o.dataset.mimeType === 'WIDGET_MIME'
+                                    || o.querySelector(':scope > .jupyter-widgets'))
+                              && !o.querySelector('.widget-hprogress, .widget-vprogress')).length,
+          bars: top.filter(o => o.querySelector('.widget-hprogress, .widget-vprogress')).length,
           images: area ? area.querySelectorAll('.jp-RenderedImage').length : 0,
           errors: all.filter(o => o.dataset.mimeType === 'application/vnd.jupyter.error'
                                  || /Traceback \\(most recent call last\\)/.test(o.textContent)).length,
@@ -569,8 +572,21 @@ def main(argv: list[str] | None = None) -> int:
         ref_dir.mkdir()
         # The headless reference runs alongside, one notebook after another, in a second process.
         ref_proc = subprocess.Popen([sys.executable, __file__, "--reference", *map(str, notebooks),
-                                     "--reference-dir", str(ref_dir)], cwd=ROOT)
+                                     "--reference-dir", str(ref_dir)], cwd=ROOT,
+                                    # one thread: it only counts cells and images, and leaves the CPUs to the browser
+                                    env=os.environ | {"OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"},
+                                    start_new_session=True)
         lab = None
+
+        def stop_all(*_: Any) -> None:  # Ctrl-C or a CI time-out: stop the server, its kernels and the reference
+            if lab:
+                lab.stop()
+            if ref_proc.poll() is None:
+                os.killpg(ref_proc.pid, signal.SIGKILL)
+            os._exit(130)
+
+        signal.signal(signal.SIGINT, stop_all)
+        signal.signal(signal.SIGTERM, stop_all)
         try:
             lab = Lab(tmp)
             log(f"JupyterLab started by `make lab` at {lab.base} (log: {lab.log_path.relative_to(ROOT)})")
@@ -607,7 +623,7 @@ def main(argv: list[str] | None = None) -> int:
             if lab:
                 lab.stop()
             if ref_proc.poll() is None:
-                ref_proc.terminate()
+                os.killpg(ref_proc.pid, signal.SIGKILL)
                 ref_proc.wait(30)
     changed = [p for p, data in tracked.items() if p.read_bytes() != data]
     for p in changed:  # the test must leave the learner's notebooks as they were
