@@ -22,6 +22,7 @@ help:
 	@echo "make slides   reveal.js slide decks in slides/"
 	@echo "make html     the executed reading copy in site/ (open site/index.html)"
 	@echo "make check-html  screenshots of site/ in headless Chromium (installs it if missing)"
+	@echo "make test-browser  every notebook run in JupyterLab in Chromium, widgets moved (screenshots in build/browser/)"
 	@echo "make bench    time and memory of every notebook, and the headline results"
 	@echo "make clean    remove .venv and generated files"
 
@@ -92,3 +93,33 @@ mutation: $(STAMP)
 		print(f\"mutation score: {s['killed'] + s['timeout']} of {tested} mutants killed \
 		({100 * (s['killed'] + s['timeout']) / max(tested, 1):.1f}%), {s['survived']} survived, \
 		{s['no_tests']} reached by no test\")"
+
+# ---- JupyterLab in a real browser (issue 15) --------------------------------------------------------------------
+# The course's JupyterLab settings (no news pop-up) go where JupyterLab reads its overrides, for `make lab` too.
+LAB_SETTINGS := $(VENV)/.lab-settings-installed
+BROWSER_STAMP := $(VENV)/.browser-installed
+
+.PHONY: test-browser
+
+setup lab: $(LAB_SETTINGS)
+
+$(LAB_SETTINGS): jupyterlab-settings/overrides.json $(STAMP)
+	@dir=$$($(PY) -c "from jupyterlab.commands import get_app_dir; import os; print(os.path.join(get_app_dir(), 'settings'))") \
+		&& mkdir -p "$$dir" && cp jupyterlab-settings/overrides.json "$$dir/overrides.json" \
+		&& echo "JupyterLab settings of the course installed in $$dir"
+	@touch $@
+
+$(BROWSER_STAMP): requirements-browser.txt $(STAMP)
+	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null || { \
+		echo "Installing Debian's chromium for the browser test (a few minutes)"; \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+		elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then \
+			sudo apt-get update -qq && sudo apt-get install -y -qq chromium >/dev/null; \
+		else echo "make test-browser needs Chromium: run 'sudo apt-get install chromium' (Debian/Ubuntu), then retry." >&2; \
+			exit 1; fi; }
+	$(PY) -m pip install --disable-pip-version-check -q -r requirements-browser.txt
+	@touch $@
+
+test-browser: $(BROWSER_STAMP) $(LAB_SETTINGS)
+	COURSE_BROWSER_TESTS=1 $(PY) -m pytest -p no:xdist -q tests/browser
+	$(PY) tests/browser/lab_in_browser.py
