@@ -21,6 +21,8 @@ DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 CHECKSUMS = {
     "seattle-weather.csv": "62f0609f787158128aa2bd102967173a4953122dd4f872bf1d502cae1037df0b",
     "co2.csv": "16695fa2786e53414e5a6b54767a3fdf5de99cfbc68617f69d1362d92776a92f",
+    "glove-6b-50d-polarity.npy": "7935eb3be349cb488d63da88bcc8d430eadd4220414ed5867b51024284ff2918",
+    "glove-6b-50d-polarity-words.npy": "efb48fe22ae89cbfe96bfa3c60894405619cc463765595fc213519a78eda072c",
 }
 
 
