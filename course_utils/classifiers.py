@@ -16,7 +16,7 @@ import torch
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
-from course_utils.forecast import recurrent_layer
+from course_utils._validate import recurrent_layer, same_shape
 from course_utils.text import PAD_ID, TextData, padding_mask
 from course_utils.train import History, fit, get_device, predict
 
@@ -128,9 +128,7 @@ class RecurrentClassifier(nn.Module):
 def binary_accuracy(logits: torch.Tensor, labels: torch.Tensor) -> float:
     """Share of sentences whose sign of the logit matches the 0/1 label; both of shape ``(B,)``."""
     logits, labels = torch.as_tensor(logits), torch.as_tensor(labels)
-    if logits.shape != labels.shape:
-        raise ValueError(f"logits and labels must have the same shape; got {tuple(logits.shape)} and "
-                         f"{tuple(labels.shape)}. Squeeze the extra axis (logits.squeeze(-1)) first.")
+    same_shape("logits", logits, "labels", labels)
     if logits.numel() == 0:
         raise ValueError("logits is empty; score at least one sentence.")
     return float(((logits > 0).float() == labels.float()).float().mean())

@@ -10,7 +10,7 @@ variables, plus the day of the year as a sine and a cosine. Train on 2012-2013, 
   read its forecasts in degrees C.
 * ``mae``, ``persistence_forecast``, ``persistence_mae``, ``linear_forecast`` (with ``ridge_fit`` and
   ``ridge_predict``), ``climatology_forecast``: the metric and the baselines.
-* ``recurrent_layer``: the one map from a kind ("rnn", "lstm", "gru") to its PyTorch layer.
+* ``KINDS`` and ``recurrent_layer`` come from ``course_utils._validate`` (the one map from a kind to its layer).
 
 Typical use::
 
@@ -31,6 +31,8 @@ import torch
 from torch import nn
 from torch.utils.data import BatchSampler, DataLoader, RandomSampler, SequentialSampler, TensorDataset
 
+from course_utils._validate import KINDS as KINDS  # re-exported: the kinds a Forecaster accepts
+from course_utils._validate import check_kind, real, recurrent_layer
 from course_utils.checks import _as_array
 from course_utils.data import load_weather
 from course_utils.train import History, fit, predict, set_seed
@@ -39,7 +41,6 @@ from course_utils.windows import make_windows, time_split
 FEATURES = ("precipitation", "temp_max", "temp_min", "wind")
 TARGET = "temp_max"
 SPLITS = ("train", "val", "test")
-KINDS = ("rnn", "lstm", "gru")
 VAL_START, TEST_START = "2014-01-01", "2015-01-01"
 
 
@@ -47,19 +48,6 @@ def _check_split(split: str) -> str:
     if split not in SPLITS:
         raise ValueError(f"split must be one of {SPLITS}; got {split!r}.")
     return split
-
-
-def recurrent_layer(kind: str) -> type[nn.Module]:
-    """The PyTorch layer class of ``kind``: "rnn" -> ``nn.RNN``, "lstm" -> ``nn.LSTM``, "gru" -> ``nn.GRU``."""
-    layers = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
-    if kind not in layers:
-        raise ValueError(f"kind must be one of {tuple(layers)} (lower case); got {kind!r}.")
-    return layers[kind]
-
-
-def _check_kind(kind: str) -> str:
-    recurrent_layer(kind)
-    return kind
 
 
 @dataclass
@@ -198,8 +186,7 @@ def ridge_fit(X: np.ndarray, y: np.ndarray, ridge: float = 0.0) -> np.ndarray:
     ``X`` is ``(N, ...)`` (each row flattened), ``y`` is ``(N, horizon)``. Returns the coefficients
     ``(n_inputs + 1, horizon)``, the intercept last; ``ridge_predict`` applies them.
     """
-    if not (isinstance(ridge, (int, float)) and ridge >= 0):
-        raise ValueError(f"ridge must be a number of at least 0; got {ridge!r}.")
+    ridge = real("ridge", ridge, 0.0, hint="0 is plain least squares; larger values shrink the weights.")
     A, b = _design(X), _as_array(y)
     if b.ndim != 2 or len(b) != len(A):
         raise ValueError(f"y must have shape (N, horizon) with N = {len(A)} rows of X; got {b.shape}.")
@@ -306,7 +293,7 @@ def train_forecaster(
     ``bidirectional=True`` also reads the window backwards (legitimate: every day of it is in the past).
     """
     set_seed(seed)
-    model = Forecaster(_check_kind(kind), task.n_features, hidden_size, horizon=task.horizon, dropout=dropout,
+    model = Forecaster(check_kind(kind), task.n_features, hidden_size, horizon=task.horizon, dropout=dropout,
                        num_layers=num_layers, bidirectional=bidirectional)
     loaders = task.loaders(batch_size, seed)
     history = fit(model, loaders["train"], nn.MSELoss(), epochs=epochs, lr=lr, val_loader=loaders["val"],
