@@ -132,10 +132,10 @@ def forecast_budget_rows(fc: dict | None) -> list[tuple[str, str, bool]]:
              f"{gain:.1%} ({fc.get('best_row', fc['best_model'])})", gain >= target)]
     if "seeds_beating_linear" in fc:
         seeds = len(fc["seeds"][fc["best_model"]])
-        ok = fc["seeds_beating_linear"] == seeds and fc["wilcoxon_p_vs_linear"] < 0.05
+        ok = fc["seeds_beating_linear"] == seeds and fc["sign_test_p_vs_linear"] < 0.05
         rows.append(("best forecaster better than the best linear model, paired",
-                     f"{fc['seeds_beating_linear']} of {seeds} seeds; per day Wilcoxon p = "
-                     f"{fc['wilcoxon_p_vs_linear']:.2g}", ok))
+                     f"{fc['seeds_beating_linear']} of {seeds} seeds; per day sign test p = "
+                     f"{fc['sign_test_p_vs_linear']:.2g}", ok))
     else:
         linear = min(fc["linear_mae"], fc.get("linear_best_window_mae", fc["linear_mae"]))
         rows.append(("best forecaster better than the linear model", f"{fc['best_mae']:.2f} vs {linear:.2f} °C",

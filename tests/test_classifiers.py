@@ -1,5 +1,6 @@
 """Tests of course_utils.classifiers: the bag of words, the recurrent classifier, pretrained starts, training."""
 
+import numpy as np
 import pytest
 import torch
 from torch.nn.utils.rnn import pack_padded_sequence
@@ -12,7 +13,20 @@ from course_utils.classifiers import (
     train_text_classifier,
 )
 from course_utils.text import PAD_ID, pad_sequences, prepare_text_data
-from tests.test_text import _toy_corpus
+
+
+def _toy_corpus(n=400, seed=0):
+    """Sentences of filler words with one keyword, "great" (label 1) or "awful" (label 0), somewhere."""
+    rng = np.random.default_rng(seed)
+    filler = ["the", "film", "was", "a", "plot", "and", "it", "really", "story", "very"]
+    texts, labels = [], []
+    for _ in range(n):
+        label = int(rng.integers(0, 2))
+        words = list(rng.choice(filler, size=int(rng.integers(3, 9))))
+        words.insert(int(rng.integers(0, len(words) + 1)), "great" if label else "awful")
+        texts.append(" ".join(words))
+        labels.append(label)
+    return texts, labels
 
 # ---------------------------------------------------------------------------------------------
 # Models

@@ -179,21 +179,14 @@ def test_bucket_batches_reject_bad_input():
 # The pipeline, on a tiny synthetic task
 
 
-def _toy_corpus(n=400, seed=0):
-    rng = np.random.default_rng(seed)
-    filler = ["the", "film", "was", "a", "plot", "and", "it", "really", "story", "very"]
-    texts, labels = [], []
-    for _ in range(n):
-        label = int(rng.integers(0, 2))
-        words = list(rng.choice(filler, size=int(rng.integers(3, 9))))
-        words.insert(int(rng.integers(0, len(words) + 1)), "great" if label else "awful")
-        texts.append(" ".join(words))
-        labels.append(label)
-    return texts, labels
+def _keyword_corpus(n=200):
+    """Short sentences, each with the keyword "great" (label 1) or "awful" (label 0)."""
+    texts = [f"the film number{i % 13} was {'great' if i % 3 else 'awful'}" for i in range(n)]
+    return texts, [int(i % 3 != 0) for i in range(n)]
 
 
 def test_prepare_text_data_builds_the_vocab_on_train_only():
-    texts, labels = _toy_corpus()
+    texts, labels = _keyword_corpus()
     texts[-1] = texts[-1] + " zzz"  # a word in one sentence only
     data = prepare_text_data(texts, labels, min_freq=1, seed=0)
     assert sum(len(v) for v in data.texts.values()) == len(texts)
