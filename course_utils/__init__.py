@@ -9,9 +9,13 @@ with ``show_source``; later notebooks import it again. (``tests/test_package.py`
 - ``timing``: forward and backward time of a model. Taught in 04.
 - ``windows``: time-series windows and splits that do not leak the future. Taught in 05.
 - ``forecast``: the weather forecasting task and its models. Taught in 06.
-- ``text``: tokens, vocabulary, batches and text classifiers. Taught in 07.
+- ``paired``: sign and McNemar tests of two models on the same examples. Taught in 06, 07.
+- ``text``: tokens, vocabulary and padded batches. Taught in 07.
+- ``classifiers``: bag-of-words and recurrent sentence classifiers and their training. Taught in 07.
+- ``word_vectors``: pretrained GloVe word vectors. Taught in 07.
 - ``data``: the course's data sets, loaded offline and checksummed. Taught in 00, 05.
 - ``train``: a small training loop with early stopping. Taught in 00.
+- ``threads``: how many CPU threads PyTorch uses in the course. Taught in 00.
 - ``checks``: the exercises' self-checks. Taught in 00.
 - ``widgets``: sliders that still run headless. Taught in 00.
 

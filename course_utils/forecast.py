@@ -8,7 +8,9 @@ variables, plus the day of the year as a sine and a cosine. Train on 2012-2013, 
 * ``Forecaster``: an RNN, LSTM or GRU read over the window, then a linear head (one output per day ahead).
 * ``train_forecaster`` and ``predict_degrees``: train one with the settings chosen in notebook 06, and
   read its forecasts in degrees C.
-* ``mae``, ``persistence_forecast``, ``persistence_mae``, ``linear_forecast``: the metric and the baselines.
+* ``mae``, ``persistence_forecast``, ``persistence_mae``, ``linear_forecast`` (with ``ridge_fit`` and
+  ``ridge_predict``), ``climatology_forecast``: the metric and the baselines.
+* ``KINDS`` and ``recurrent_layer`` come from ``course_utils._validate`` (the one map from a kind to its layer).
 
 Typical use::
 
@@ -29,6 +31,9 @@ import torch
 from torch import nn
 from torch.utils.data import BatchSampler, DataLoader, RandomSampler, SequentialSampler, TensorDataset
 
+from course_utils._validate import KINDS as KINDS  # re-exported: the kinds a Forecaster accepts
+from course_utils._validate import check_kind, real, recurrent_layer
+from course_utils.checks import _as_array
 from course_utils.data import load_weather
 from course_utils.train import History, fit, predict, set_seed
 from course_utils.windows import make_windows, time_split
@@ -36,7 +41,6 @@ from course_utils.windows import make_windows, time_split
 FEATURES = ("precipitation", "temp_max", "temp_min", "wind")
 TARGET = "temp_max"
 SPLITS = ("train", "val", "test")
-KINDS = ("rnn", "lstm", "gru")
 VAL_START, TEST_START = "2014-01-01", "2015-01-01"
 
 
@@ -44,18 +48,6 @@ def _check_split(split: str) -> str:
     if split not in SPLITS:
         raise ValueError(f"split must be one of {SPLITS}; got {split!r}.")
     return split
-
-
-def _check_kind(kind: str) -> str:
-    if kind not in KINDS:
-        raise ValueError(f"kind must be one of {KINDS}; got {kind!r}.")
-    return kind
-
-
-def _numpy(values: torch.Tensor | np.ndarray | Sequence[float]) -> np.ndarray:
-    if isinstance(values, torch.Tensor):
-        values = values.detach().cpu().numpy()
-    return np.asarray(values, dtype=np.float64)
 
 
 @dataclass
@@ -84,7 +76,7 @@ class WeatherTask:
 
     def to_degrees(self, values: torch.Tensor | np.ndarray) -> np.ndarray:
         """Normalised ``temp_max`` values (a tensor or an array, any shape) in degrees C, as a numpy array."""
-        return _numpy(values) * self.std[TARGET] + self.mean[TARGET]
+        return _as_array(values) * self.std[TARGET] + self.mean[TARGET]
 
     def truth(self, split: str) -> np.ndarray:
         """The true targets of ``split`` in degrees C, ``(N, horizon)``."""
@@ -152,6 +144,10 @@ def weather_task(
     if isinstance(window, numbers.Integral) and not isinstance(window, bool) and window >= len(train):
         raise ValueError(f"window must be shorter than the training part ({len(train)} days); got window={window}.")
     mean, std = train.mean(), train.std()
+    flat = [str(c) for c in std.index if not std[c] > 0]
+    if flat:
+        raise ValueError(f"column(s) {flat} are constant over the training years (zero standard deviation), so they "
+                         "cannot be normalised; drop them from features (they carry no information).")
     norm = (data - mean) / std  # training statistics for every split
     X, y, dates = {}, {}, {}
     for split, part in zip(SPLITS, parts, strict=True):
@@ -166,7 +162,7 @@ def weather_task(
 
 def mae(pred: torch.Tensor | np.ndarray, truth: torch.Tensor | np.ndarray) -> float:
     """Mean absolute error of two arrays or tensors of the same shape (in the units they come in)."""
-    pred, truth = _numpy(pred), _numpy(truth)
+    pred, truth = _as_array(pred), _as_array(truth)
     if pred.shape != truth.shape:
         raise ValueError(f"pred and truth must have the same shape; got {pred.shape} and {truth.shape}.")
     return float(np.mean(np.abs(pred - truth)))
@@ -184,22 +180,64 @@ def persistence_mae(task: WeatherTask, split: str = "test") -> float:
     return mae(persistence_forecast(task, split), task.truth(split))
 
 
-def linear_forecast(task: WeatherTask, split: str = "test", ridge: float = 0.0) -> np.ndarray:
-    """A linear model on the same inputs (the whole window, flattened), fitted on the training part by
-    least squares with an L2 penalty ``ridge`` on the weights; its forecasts for ``split`` in degrees C,
-    ``(N, horizon)``."""
-    if not ridge >= 0:
-        raise ValueError(f"ridge must be at least 0; got {ridge}.")
+def ridge_fit(X: np.ndarray, y: np.ndarray, ridge: float = 0.0) -> np.ndarray:
+    """Least squares with an L2 penalty ``ridge`` on the weights, not on the intercept.
 
-    def design(s: str) -> np.ndarray:
-        x = task.X[s].double().numpy().reshape(len(task.X[s]), -1)  # (N, window * n_features)
-        return np.hstack([x, np.ones((len(x), 1))])  # and a column of ones for the intercept
-
-    A, b = design("train"), task.y["train"].double().numpy()
+    ``X`` is ``(N, ...)`` (each row flattened), ``y`` is ``(N, horizon)``. Returns the coefficients
+    ``(n_inputs + 1, horizon)``, the intercept last; ``ridge_predict`` applies them.
+    """
+    ridge = real("ridge", ridge, 0.0, hint="0 is plain least squares; larger values shrink the weights.")
+    A, b = _design(X), _as_array(y)
+    if b.ndim != 2 or len(b) != len(A):
+        raise ValueError(f"y must have shape (N, horizon) with N = {len(A)} rows of X; got {b.shape}.")
     penalty = ridge * np.eye(A.shape[1])
     penalty[-1, -1] = 0.0  # the intercept is not penalised
-    coef = np.linalg.solve(A.T @ A + penalty, A.T @ b)  # (window * n_features + 1, horizon)
-    return task.to_degrees(design(_check_split(split)) @ coef)
+    return np.linalg.solve(A.T @ A + penalty, A.T @ b)
+
+
+def ridge_predict(X: np.ndarray, coef: np.ndarray) -> np.ndarray:
+    """The forecasts ``(N, horizon)`` of the linear model ``coef`` (from ``ridge_fit``) for the rows of ``X``."""
+    return _design(X) @ coef
+
+
+def _design(X: torch.Tensor | np.ndarray) -> np.ndarray:
+    x = _as_array(X)
+    if x.ndim < 2 or len(x) == 0:
+        raise ValueError(f"X must have shape (N, ...) with at least one row; got {x.shape}.")
+    x = x.reshape(len(x), -1)  # (N, window * n_features)
+    return np.hstack([x, np.ones((len(x), 1))])  # and a column of ones for the intercept
+
+
+def linear_forecast(task: WeatherTask, split: str = "test", ridge: float = 0.0) -> np.ndarray:
+    """A linear model on the same inputs (the whole window, flattened), fitted on the training part by
+    least squares with an L2 penalty ``ridge`` on the weights (``ridge_fit``); its forecasts for ``split``
+    in degrees C, ``(N, horizon)``."""
+    coef = ridge_fit(task.X["train"], task.y["train"], ridge)
+    return task.to_degrees(ridge_predict(task.X[_check_split(split)], coef))
+
+
+def climatology_forecast(task: WeatherTask, split: str = "test", smooth: int = 15) -> np.ndarray:
+    """The seasonal climatology: for each target day, the average ``temp_max`` of that day of the year over
+    the training years, smoothed over ``smooth`` neighbouring days (a circular moving average, since two
+    years give only two values per day); in degrees C, ``(N, horizon)``."""
+    if isinstance(smooth, bool) or not isinstance(smooth, numbers.Integral) or smooth < 1 or smooth % 2 == 0:
+        raise ValueError(f"smooth must be an odd positive integer (days centred on each day); got {smooth!r}.")
+    days = task.dates["train"]  # first target day of each training window
+    temps = task.truth("train")[:, 0]
+    doy = _calendar_day(days)
+    sums, counts = np.bincount(doy, temps, minlength=365), np.bincount(doy, minlength=365)
+    kernel = np.ones(smooth)
+    wrap = lambda v: np.convolve(np.concatenate([v[-smooth:], v, v[:smooth]]), kernel, "same")[smooth:-smooth]
+    climate = wrap(sums) / np.maximum(wrap(counts), 1)  # (365,)
+    start = task.dates[_check_split(split)]
+    out = [climate[_calendar_day(start + pd.Timedelta(days=h))] for h in range(task.horizon)]
+    return np.stack(out, axis=1)
+
+
+def _calendar_day(dates: pd.DatetimeIndex) -> np.ndarray:
+    """0..364 for 1 January..31 December in every year; 29 February shares 28 February's slot."""
+    doy = np.asarray(dates.day_of_year)
+    return doy - 1 - (np.asarray(dates.is_leap_year) & (doy > 59))
 
 
 class Forecaster(nn.Module):
@@ -214,7 +252,7 @@ class Forecaster(nn.Module):
     def __init__(self, kind: str, input_size: int, hidden_size: int = 32, horizon: int = 1,
                  num_layers: int = 1, dropout: float = 0.0, bidirectional: bool = False) -> None:
         super().__init__()
-        layer = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}[_check_kind(kind)]
+        layer = recurrent_layer(kind)
         self.kind = kind
         self.rnn = layer(input_size, hidden_size, num_layers=num_layers, batch_first=True,
                          dropout=dropout if num_layers > 1 else 0.0, bidirectional=bidirectional)
@@ -237,6 +275,8 @@ def train_forecaster(
     seed: int = 0,
     hidden_size: int = 32,
     dropout: float = 0.7,
+    num_layers: int = 1,
+    bidirectional: bool = False,
     batch_size: int | None = 128,
     lr: float = 1e-2,
     epochs: int = 100,
@@ -249,10 +289,12 @@ def train_forecaster(
     Adam on the mean squared error of the normalised targets, shuffled mini-batches of ``batch_size``
     windows, early stopping on the 2014 validation loss (the best epoch's weights are kept). The defaults
     are the settings chosen on 2014 validation in notebook 06. Returns the model (on ``device``, by
-    default the GPU when there is one) and its ``History``.
+    default the GPU when there is one) and its ``History``. ``num_layers=2`` stacks two recurrent layers;
+    ``bidirectional=True`` also reads the window backwards (legitimate: every day of it is in the past).
     """
     set_seed(seed)
-    model = Forecaster(_check_kind(kind), task.n_features, hidden_size, horizon=task.horizon, dropout=dropout)
+    model = Forecaster(check_kind(kind), task.n_features, hidden_size, horizon=task.horizon, dropout=dropout,
+                       num_layers=num_layers, bidirectional=bidirectional)
     loaders = task.loaders(batch_size, seed)
     history = fit(model, loaders["train"], nn.MSELoss(), epochs=epochs, lr=lr, val_loader=loaders["val"],
                   patience=patience, progress=progress, device=device, desc=kind.upper())

@@ -1,13 +1,11 @@
-"""Text for recurrent networks: tokens, a vocabulary, padded batches and sentence classifiers.
+"""Text for recurrent networks: tokens, a vocabulary and padded batches (taught in notebook 07).
 
 * ``tokenize`` splits a sentence into lower-case words; ``add_bigrams`` appends word pairs.
 * ``Vocab`` (built by ``build_vocab``) maps words to indices, with ``<pad>`` = 0 and ``<unk>`` = 1.
 * ``pad_sequences`` turns index lists of different lengths into one padded tensor and their lengths;
   ``BucketBatches`` serves ``(tokens, lengths, labels)`` batches of similar lengths.
-* ``BagOfWords`` (mean of word embeddings, then a linear layer) and ``RecurrentClassifier`` (embedding,
-  RNN / LSTM / GRU, pooling over the real steps, a linear layer) each return one logit per sentence.
 * ``split_indices`` gives a seeded train / validation / test split; ``prepare_text_data`` runs the whole
-  pipeline, and ``train_text_classifier`` trains and tests one model with ``course_utils.train.fit``.
+  pipeline into a ``TextData``. The models that read these batches live in ``course_utils.classifiers``.
 """
 
 from __future__ import annotations
@@ -19,10 +17,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import torch
-from torch import nn
-from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
-
-from course_utils.train import History, fit, get_device, predict
 
 PAD, UNK = "<pad>", "<unk>"
 PAD_ID, UNK_ID = 0, 1
@@ -131,8 +125,13 @@ def split_indices(n: int, fractions: Sequence[float] = (0.8, 0.1, 0.1), seed: in
     if np.any(fractions <= 0) or not np.isclose(fractions.sum(), 1.0):
         raise ValueError(f"fractions must be positive and add up to 1; got {fractions.tolist()}.")
     order = np.random.default_rng(seed).permutation(n)
-    cuts = np.round(np.cumsum(fractions)[:-1] * n).astype(int)
-    return tuple(np.sort(part) for part in np.split(order, cuts))
+    sizes = np.floor(fractions * n).astype(int)
+    for k in np.argsort(-(fractions * n - sizes), kind="stable")[: n - sizes.sum()]:
+        sizes[k] += 1  # the largest remainders get the left-over items
+    while sizes.min() == 0:  # rounding emptied a part: take one from the largest
+        sizes[sizes.argmax()] -= 1
+        sizes[sizes.argmin()] += 1
+    return tuple(np.sort(part) for part in np.split(order, np.cumsum(sizes)[:-1]))
 
 
 class BucketBatches:
@@ -182,99 +181,6 @@ class BucketBatches:
 
 
 # ----------------------------------------------------------------------------------------------
-# Models: one logit per sentence (positive when the model says "positive").
-
-
-class BagOfWords(nn.Module):
-    """Mean of the word embeddings (``nn.EmbeddingBag``, padding ignored), then a linear layer."""
-
-    def __init__(self, vocab_size: int, embed_dim: int = 64, dropout: float = 0.0, embed_init: float = 0.1) -> None:
-        super().__init__()
-        self.bag = nn.EmbeddingBag(vocab_size, embed_dim, mode="mean", padding_idx=PAD_ID)
-        with torch.no_grad():
-            self.bag.weight.uniform_(-embed_init, embed_init)
-            self.bag.weight[PAD_ID] = 0.0
-        self.drop = nn.Dropout(dropout)
-        self.out = nn.Linear(embed_dim, 1)
-
-    def forward(self, tokens: torch.Tensor, lengths: torch.Tensor | None = None) -> torch.Tensor:
-        return self.out(self.drop(self.bag(tokens))).squeeze(-1)  # (B,)
-
-
-class RecurrentClassifier(nn.Module):
-    """Embedding -> RNN, LSTM or GRU -> pooling over the real steps -> linear layer -> one logit.
-
-    ``pooling="last"`` reads the final hidden state (both directions' when bidirectional);
-    ``pooling="maxmean"`` concatenates the maximum and the mean of the outputs over the real steps.
-    A one-way network runs on the padded batch: the pads come after the last word, so the outputs at the
-    real steps never see them, and the pooling skips the pads. A bidirectional network reads a packed batch
-    (``pack_padded_sequence``), so that its backward direction starts at each sentence's own last word.
-    ``word_dropout`` zeroes whole word vectors during training (each with that probability), which fights
-    over-fitting on a small data set; ``dropout`` acts on the sentence vector before the linear layer.
-    The embedding starts small (uniform in +-``embed_init``): with the default N(0, 1) start, Adam needs
-    many more steps to move the word vectors.
-    """
-
-    def __init__(self, kind: str, vocab_size: int, embed_dim: int = 64, hidden_size: int = 64,
-                 bidirectional: bool = False, pooling: str = "maxmean", word_dropout: float = 0.0,
-                 dropout: float = 0.0, embed_init: float = 0.1) -> None:
-        super().__init__()
-        layers = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
-        if kind not in layers:
-            raise ValueError(f"kind must be one of {tuple(layers)}; got {kind!r}.")
-        if pooling not in ("last", "maxmean"):
-            raise ValueError(f"pooling must be 'last' or 'maxmean'; got {pooling!r}.")
-        if not 0.0 <= word_dropout < 1.0 or not 0.0 <= dropout < 1.0:
-            raise ValueError(f"word_dropout and dropout must be in [0, 1); got {word_dropout} and {dropout}.")
-        self.kind, self.pooling, self.word_dropout = kind, pooling, word_dropout
-        self.embed = nn.Embedding(vocab_size, embed_dim, padding_idx=PAD_ID)
-        with torch.no_grad():
-            self.embed.weight.uniform_(-embed_init, embed_init)
-            self.embed.weight[PAD_ID] = 0.0
-        self.rnn = layers[kind](embed_dim, hidden_size, batch_first=True, bidirectional=bidirectional)
-        directions = 2 if bidirectional else 1
-        features = directions * hidden_size * (2 if pooling == "maxmean" else 1)
-        self.drop = nn.Dropout(dropout)
-        self.out = nn.Linear(features, 1)
-
-    def embed_tokens(self, tokens: torch.Tensor) -> torch.Tensor:
-        """Word vectors ``(B, T, E)``; in training each word is dropped (zeroed) with ``word_dropout``."""
-        x = self.embed(tokens)  # (B, T, E)
-        if self.training and self.word_dropout > 0:
-            keep = torch.rand(x.shape[:2] + (1,), device=x.device) >= self.word_dropout  # (B, T, 1)
-            x = x * keep / (1.0 - self.word_dropout)
-        return x
-
-    def features(self, tokens: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
-        """The sentence vector that the linear layer reads: ``(B, features)``."""
-        x = self.embed_tokens(tokens)
-        lengths = lengths.to(x.device)
-        if self.rnn.bidirectional:
-            packed = pack_padded_sequence(x, lengths.cpu(), batch_first=True, enforce_sorted=False)
-            out, h_n = self.rnn(packed)
-            out, _ = pad_packed_sequence(out, batch_first=True, total_length=x.shape[1])  # zeros after the end
-            h_n = h_n[0] if self.kind == "lstm" else h_n  # (2, B, H): final forward and backward states
-            last = torch.cat([h_n[0], h_n[1]], dim=-1)  # (B, 2H)
-        else:
-            out, _ = self.rnn(x)  # (B, T, H); the outputs at real steps never see the pads after them
-            last = out[torch.arange(len(lengths), device=x.device), lengths - 1]  # (B, H) at each last word
-        if self.pooling == "last":
-            return last
-        mask = padding_mask(lengths, out.shape[1]).unsqueeze(-1)  # (B, T, 1)
-        largest = out.masked_fill(~mask, float("-inf")).amax(dim=1)  # (B, D)
-        mean = (out * mask).sum(dim=1) / lengths.unsqueeze(-1)  # (B, D)
-        return torch.cat([largest, mean], dim=-1)  # (B, 2D)
-
-    def forward(self, tokens: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
-        return self.out(self.drop(self.features(tokens, lengths))).squeeze(-1)  # (B,)
-
-
-def binary_accuracy(logits: torch.Tensor, labels: torch.Tensor) -> float:
-    """Share of sentences whose sign of the logit matches the 0/1 label."""
-    return float(((logits > 0).float() == labels).float().mean())
-
-
-# ----------------------------------------------------------------------------------------------
 # The whole pipeline, so that a later notebook can re-run a short training in a few lines.
 
 
@@ -321,39 +227,3 @@ def prepare_text_data(texts: Sequence[str], labels: Sequence[int], min_freq: int
     )
 
 
-@dataclass
-class TextResult:
-    """A trained text classifier: its history, its accuracy on the validation and test parts (a share of
-    sentences right), and its training time in seconds."""
-
-    model: nn.Module
-    history: History
-    val_accuracy: float
-    test_accuracy: float
-    seconds: float
-
-
-def train_text_classifier(model: nn.Module, data: TextData, epochs: int = 4, lr: float = 3e-3,
-                          batch_size: int = 64, patience: int | None = 1, weight_decay: float = 0.0, seed: int = 0,
-                          device: torch.device | str | None = None, progress: bool = True,
-                          desc: str = "epochs") -> TextResult:
-    """Train ``model`` on ``data`` with ``fit`` (Adam, early stopping on the validation loss) and test it.
-
-    ``seed`` seeds the dropout and the order of the training batches (build the model after ``set_seed`` for
-    a repeatable start). Returns the model with its best validation weights (with ``patience``; else the
-    last), the history, the validation and test accuracy and the training seconds (``fit``'s own clock).
-    """
-    torch.manual_seed(seed)
-    device = torch.device(device) if device is not None else get_device()
-    model.to(device)
-    # The fused Adam updates all parameters in one kernel: ten times faster than the default on a CPU,
-    # where the embedding table is most of the parameters.
-    optimizer = torch.optim.Adam(model.parameters(), lr=lr, weight_decay=weight_decay, fused=True)
-    history = fit(model, data.loader("train", batch_size, shuffle=True, seed=seed), nn.BCEWithLogitsLoss(),
-                  epochs=epochs, optimizer=optimizer, val_loader=data.loader("val", 256), patience=patience,
-                  metrics={"accuracy": binary_accuracy}, device=device, progress=progress, desc=desc)
-    val_logits = predict(model, data.loader("val", 256))
-    val_acc = binary_accuracy(val_logits, torch.as_tensor(data.labels["val"], dtype=torch.float32))
-    logits = predict(model, data.loader("test", 256))
-    test_acc = binary_accuracy(logits, torch.as_tensor(data.labels["test"], dtype=torch.float32))
-    return TextResult(model, history, val_acc, test_acc, history.seconds)

@@ -13,11 +13,15 @@ from course_utils.forecast import (
     KINDS,
     Forecaster,
     add_day_of_year,
+    climatology_forecast,
     linear_forecast,
     mae,
     persistence_forecast,
     persistence_mae,
     predict_degrees,
+    recurrent_layer,
+    ridge_fit,
+    ridge_predict,
     train_forecaster,
     weather_task,
 )
@@ -135,11 +139,60 @@ def test_mae_is_zero_on_itself_and_symmetric(values):
     assert mae(a, b) >= 0.0
 
 
+def test_mae_is_the_mean_absolute_error_not_rmse():
+    assert mae(np.array([0.0, 0.0]), np.array([1.0, 3.0])) == 2.0  # RMSE would be sqrt(5), the max 3
+    assert mae(torch.tensor([[1.0], [2.0]]), np.array([[1.0], [6.0]])) == 2.0
+
+
+def test_ridge_leaves_the_intercept_unpenalised(task):
+    huge = linear_forecast(task, "val", ridge=1e12)  # the weights vanish, the intercept remains
+    np.testing.assert_allclose(huge, task.truth("train").mean(), atol=1e-3)
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(200, 3, 2))
+    y = X.reshape(200, -1) @ np.array([[1.0], [-2.0], [0.5], [0.0], [3.0], [1.5]]) + 5.0
+    coef = ridge_fit(X, y)  # no penalty: least squares recovers the weights and the intercept
+    np.testing.assert_allclose(coef[:, 0], [1.0, -2.0, 0.5, 0.0, 3.0, 1.5, 5.0], atol=1e-8)
+    np.testing.assert_allclose(ridge_predict(X[:5], coef), y[:5], atol=1e-8)
+    shrunk = ridge_fit(X, y, ridge=1e9)
+    np.testing.assert_allclose(shrunk[:-1], 0.0, atol=1e-5)
+    assert shrunk[-1, 0] == pytest.approx(y.mean())  # a penalised intercept would shrink to 0
+    with pytest.raises(ValueError, match=r"y must have shape \(N, horizon\)"):
+        ridge_fit(task.X["train"], task.y["train"][:, 0])
+
+
+def test_climatology_is_the_training_years_average_of_the_day():
+    task = weather_task()
+    clim = climatology_forecast(task, "test", smooth=1)  # no smoothing: the plain average of the 2 training years
+    weather = load_weather()["temp_max"]
+    day = pd.Timestamp("2015-07-04")
+    expected = weather[[pd.Timestamp("2012-07-04"), pd.Timestamp("2013-07-04")]].mean()
+    assert clim[list(task.dates["test"]).index(day), 0] == pytest.approx(expected)
+    task3 = weather_task(horizon=3)
+    smooth = climatology_forecast(task3, "val")
+    assert smooth.shape == task3.y["val"].shape and np.all((smooth > 0) & (smooth < 35))
+    np.testing.assert_allclose(smooth[1:, 0], smooth[:-1, 1])  # day 2 of one window is day 1 of the next
+    with pytest.raises(ValueError, match="smooth must be an odd positive integer"):
+        climatology_forecast(task, "val", smooth=4)
+
+
+def test_constant_column_says_zero_standard_deviation():
+    df = load_weather().assign(wind=1.0)
+    with pytest.raises(ValueError, match=r"\['wind'\] are constant over the training years \(zero standard"):
+        weather_task(df=df)
+
+
+def test_recurrent_layer_map_and_stacked_bidirectional_training(task):
+    assert recurrent_layer("gru") is torch.nn.GRU and recurrent_layer("lstm") is torch.nn.LSTM
+    model, history = train_forecaster(task, "lstm", hidden_size=4, num_layers=2, bidirectional=True, epochs=1,
+                                      progress=False, device="cpu")
+    assert model.rnn.num_layers == 2 and model.rnn.bidirectional and history.epochs == 1
+
+
 # Bad input gets a clear message.
 
 
 def test_bad_kind():
-    with pytest.raises(ValueError, match=r"kind must be one of \('rnn', 'lstm', 'gru'\); got 'transformer'"):
+    with pytest.raises(ValueError, match=r"one of \('rnn', 'lstm', 'gru'\); got 'transformer'. Use lower case"):
         Forecaster("transformer", 6)
     with pytest.raises(ValueError, match="kind must be one of"):
         train_forecaster(weather_task(window=2), "LSTM", epochs=1, progress=False)
@@ -164,7 +217,7 @@ def test_bad_split_batch_ridge_shapes(task):
         persistence_mae(task, "validation")
     with pytest.raises(ValueError, match="batch_size must be a positive integer or None"):
         task.loaders(batch_size=0)
-    with pytest.raises(ValueError, match="ridge must be at least 0"):
+    with pytest.raises(ValueError, match=r"ridge must be a finite number in \[0, inf\]"):
         linear_forecast(task, "val", ridge=-1.0)
     with pytest.raises(ValueError, match="same shape"):
         mae(np.zeros(3), np.zeros((3, 1)))
