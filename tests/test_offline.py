@@ -104,9 +104,12 @@ def test_external_loads_are_found_and_cdn_modules_dropped():
     page = """<link rel="stylesheet" href="https://fonts.example/css"><a href="https://doi.org/10.1/x">paper</a>
 <script src="_static/require.js"></script><style>@import url(https://fonts.example/css?f=Lato);</style>
 <script type="module">const m = await import("https://cdn.example/mermaid.mjs");</script>
-<script>var widgetRendererSrc = 'https://cdn.example/@jupyter-widgets/html-manager@1/dist/embed-amd.js';</script>"""
+<script>var widgetRendererSrc = 'https://cdn.example/@jupyter-widgets/html-manager@1/dist/embed-amd.js';</script>
+<script type="module">
+  import mermaid from 'https://cdn.example/mermaid.esm.min.mjs';
+</script>"""
     found = nbtools.external_urls(page)
-    assert len(found) == 4  # the style sheet, the font import, the module import, the widget script
+    assert len(found) == 5  # the style sheet, the font import, two module imports, the widget script
     assert "mermaid" not in nbtools.local_only(page) and "_static/require.js" in nbtools.local_only(page)
     assert nbtools.external_urls('<a href="https://doi.org/10.1/x">a reference</a> <script src="local.js">') == []
 

@@ -354,7 +354,7 @@ see the course's README (<code>make lab</code>).</p>
 EXTERNAL = re.compile(
     r"""<(?:script|img|iframe)\b[^>]*\bsrc=["']?(?:https?:)?//"""
     r"""|<link\b[^>]*\bhref=["']?(?:https?:)?//"""
-    r"""|import\(\s*["'](?:https?:)?//"""
+    r"""|\bimport\s*\(\s*["'](?:https?:)?//|\bfrom\s+["'](?:https?:)?//"""
     r"""|@import\s+(?:url\()?["']?(?:https?:)?//"""
     r"""|url\(\s*["']?(?:https?:)?//"""
     r"""|["'](?:https?:)?//[^"'\s]+\.(?:m?js|css|woff2?|ttf)(?:[?#][^"']*)?["']""",
@@ -362,7 +362,8 @@ EXTERNAL = re.compile(
 )
 # nbconvert's mermaid loader (an ES module importing from a CDN); the course draws no mermaid diagrams
 REMOTE_MODULE = re.compile(
-    r"""<script\b(?:(?!</script>).)*?import\(\s*["'](?:https?:)?//(?:(?!</script>).)*?</script>""", re.S
+    r"""<script\b(?:(?!</script>).)*?(?:\bimport\s*\(\s*|\bfrom\s+)["'](?:https?:)?//(?:(?!</script>).)*?</script>""",
+    re.S,
 )
 
 
