@@ -17,6 +17,7 @@ def test_weather():
     assert df.index[0] == pd.Timestamp("2012-01-01") and df.index[-1] == pd.Timestamp("2015-12-31")
     assert not df.isna().any().any()
     assert (df["temp_max"] >= df["temp_min"]).all()
+    assert df.index.name == "date"
 
 
 def test_co2():
@@ -25,6 +26,8 @@ def test_co2():
     assert s.index.freqstr == "W-SAT"
     assert s.index[0] == pd.Timestamp("1958-03-29") and s.index[-1] == pd.Timestamp("2001-12-29")
     assert 310 < s.min() and s.max() < 380
+    assert s.name == "co2" and s.index.name == "date"
+    assert s.iloc[0] == 316.1  # the file's first value, on its first date
 
 
 def test_sentence_polarity():
