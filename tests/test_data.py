@@ -1,6 +1,7 @@
 """The shipped data load as documented, and a missing or altered file is refused with advice."""
 
 import shutil
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -21,7 +22,9 @@ def test_weather():
 
 
 def test_co2():
-    s = data.load_co2()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no deprecated pandas spelling (frequency aliases, date formats)
+        s = data.load_co2()
     assert len(s) == 2284 and int(s.isna().sum()) == 59
     assert s.index.freqstr == "W-SAT"
     assert s.index[0] == pd.Timestamp("1958-03-29") and s.index[-1] == pd.Timestamp("2001-12-29")
