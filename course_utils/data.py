@@ -72,7 +72,7 @@ def load_weather(path: str | Path | None = None) -> pd.DataFrame:
 
 def load_co2(path: str | Path | None = None) -> pd.Series:
     """Mauna Loa weekly CO2 (ppm), 1958-03-29 to 2001-12-29: 2,284 Saturdays, 59 missing weeks as NaN."""
-    df = pd.read_csv(verified_path("co2.csv", path), dtype={"date": str})
+    df = pd.read_csv(verified_path("co2.csv", path), dtype={"date": str})  # as text: 19580329
     index = pd.DatetimeIndex(pd.to_datetime(df["date"], format="%Y%m%d"), freq="W-SAT", name="date")
     return pd.Series(df["co2"].to_numpy(), index=index, name="co2")
 

@@ -1,6 +1,7 @@
 """The shipped data load as documented, and a missing or altered file is refused with advice."""
 
 import shutil
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -17,14 +18,19 @@ def test_weather():
     assert df.index[0] == pd.Timestamp("2012-01-01") and df.index[-1] == pd.Timestamp("2015-12-31")
     assert not df.isna().any().any()
     assert (df["temp_max"] >= df["temp_min"]).all()
+    assert df.index.name == "date"
 
 
 def test_co2():
-    s = data.load_co2()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no deprecated pandas spelling (frequency aliases, date formats)
+        s = data.load_co2()
     assert len(s) == 2284 and int(s.isna().sum()) == 59
     assert s.index.freqstr == "W-SAT"
     assert s.index[0] == pd.Timestamp("1958-03-29") and s.index[-1] == pd.Timestamp("2001-12-29")
     assert 310 < s.min() and s.max() < 380
+    assert s.name == "co2" and s.index.name == "date"
+    assert s.iloc[0] == 316.1  # the file's first value, on its first date
 
 
 def test_sentence_polarity():

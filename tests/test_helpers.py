@@ -114,6 +114,23 @@ def test_patience_counts_epochs_without_improvement(monkeypatch, patience):
     assert history.epochs == 2 + patience  # the best epoch, then `patience` epochs without improvement
 
 
+def test_get_device_prefers_cuda(monkeypatch):
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    assert train.get_device() == torch.device("cuda")
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    assert train.get_device() == torch.device("cpu")
+
+
+def test_fit_uses_get_device_when_no_device_is_given(monkeypatch):
+    calls = []
+    monkeypatch.setattr(train, "get_device", lambda: calls.append("asked") or torch.device("cpu"))
+    train.fit(torch.nn.Linear(3, 1), tiny_problem(), torch.nn.functional.mse_loss, epochs=1, progress=False)
+    assert calls == ["asked"]
+    train.fit(torch.nn.Linear(3, 1), tiny_problem(), torch.nn.functional.mse_loss, epochs=1, progress=False,
+              device="cpu")
+    assert calls == ["asked"]
+
+
 def test_predict_and_seed_repeat():
     train.set_seed(3)
     a = torch.nn.Linear(3, 1)

@@ -145,6 +145,14 @@ def test_windows_refuse_an_index_out_of_time_order():
 def test_windows_refuse_gaps_in_a_datetime_index_and_say_what_to_do():
     s = pd.Series(np.arange(10.0), index=pd.date_range("2020-01-01", periods=10, freq="D"))
     gappy = s.drop(s.index[5])
+    with pytest.raises(ValueError) as error:
+        make_windows(s.iloc[[0, 1, 3]], 1)  # three days is already enough to see a gap
+    assert str(error.value) == (
+        "series' DatetimeIndex is not evenly spaced (steps from 1 days 00:00:00 to 2 days 00:00:00): a window "
+        "would jump across the gap. Put the missing times back with series.asfreq(freq) and fill them "
+        "(series.interpolate()), or cut windows from each gap-free stretch separately."
+    )
+    assert make_windows(s.iloc[[0, 3]], 1)[0].shape == (1, 1)  # two times: no spacing to compare
     expected = "^series' DatetimeIndex is not evenly spaced .*1 days.* to 2 days.*asfreq.*interpolate"
     with pytest.raises(ValueError, match=expected):
         make_windows(gappy, 3)
@@ -178,12 +186,32 @@ def test_time_split():
         time_split(s, "soon", "2015-01-01")
 
 
+@pytest.mark.parametrize(
+    ("val_start", "test_start", "part"),
+    [("2012-01-01", "2014-01-01", "train"), ("2014-01-01 06:00", "2014-01-01 12:00", "validation")],
+)
+def test_time_split_names_the_empty_part_and_the_range(val_start, test_start, part):
+    s = pd.Series(np.arange(1461.0), index=pd.date_range("2012-01-01", "2015-12-31", freq="D"))
+    with pytest.raises(ValueError) as error:
+        time_split(s, val_start, test_start)
+    assert str(error.value) == (
+        f"the {part} part is empty; choose boundaries inside the data's range "
+        "2012-01-01 00:00:00 .. 2015-12-31 00:00:00."
+    )
+    with pytest.raises(ValueError, match="^test_start must be a date such as '2014-01-01'; got 'later'"):
+        time_split(s, "2014-01-01", "later")
+
+
 def test_time_split_on_text_and_time_zone_indexes():
     days = pd.date_range("2012-01-01", "2015-12-31", freq="D")
     s = pd.Series(np.arange(1461.0), index=days)
     text = s.set_axis(days.strftime("%Y-%m-%d"))
-    with pytest.raises(TypeError, match=r"^data's index must hold times .*pd.to_datetime\(data.index\)"):
+    with pytest.raises(TypeError) as error:
         time_split(text, "2014-01-01", "2015-01-01")
+    assert str(error.value) == (
+        f"data's index must hold times (a DatetimeIndex) or numbers; got dtype {text.index.dtype}. For dates stored "
+        "as text, convert them first: data.index = pd.to_datetime(data.index)."
+    )
     aware = s.tz_localize("America/Los_Angeles")
     parts = time_split(aware, "2014-01-01", "2015-01-01")
     assert [len(p) for p in parts] == [731, 365, 365]
