@@ -35,7 +35,7 @@ check-python:
 setup: check-python $(STAMP)
 
 # TORCH_INDEX=URL or TORCH_INDEX=default chooses where torch comes from (see tools/course.py).
-$(STAMP): requirements.txt pyproject.toml
+$(STAMP): requirements.txt pyproject.toml jupyterlab-settings/overrides.json
 	$(PYTHON) tools/course.py setup --venv $(VENV)
 
 lab: check-python $(STAMP)
@@ -95,19 +95,10 @@ mutation: $(STAMP)
 		{s['no_tests']} reached by no test\")"
 
 # ---- JupyterLab in a real browser (issue 15) --------------------------------------------------------------------
-# The course's JupyterLab settings (no news pop-up) go where JupyterLab reads its overrides, for `make lab` too.
-LAB_SETTINGS := $(VENV)/.lab-settings-installed
+# The course's JupyterLab settings (no news pop-up) are installed into .venv by the setup (tools/course.py).
 BROWSER_STAMP := $(VENV)/.browser-installed
 
 .PHONY: test-browser
-
-setup lab: $(LAB_SETTINGS)
-
-$(LAB_SETTINGS): jupyterlab-settings/overrides.json $(STAMP)
-	@dir=$$($(PY) -c "from jupyterlab.commands import get_app_dir; import os; print(os.path.join(get_app_dir(), 'settings'))") \
-		&& mkdir -p "$$dir" && cp jupyterlab-settings/overrides.json "$$dir/overrides.json" \
-		&& echo "JupyterLab settings of the course installed in $$dir"
-	@touch $@
 
 $(BROWSER_STAMP): requirements-browser.txt $(STAMP)
 	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null || { \
@@ -120,6 +111,6 @@ $(BROWSER_STAMP): requirements-browser.txt $(STAMP)
 	$(PY) -m pip install --disable-pip-version-check -q -r requirements-browser.txt
 	@touch $@
 
-test-browser: $(BROWSER_STAMP) $(LAB_SETTINGS)
+test-browser: check-python $(STAMP) $(BROWSER_STAMP)
 	COURSE_BROWSER_TESTS=1 $(PY) -m pytest -p no:xdist -q tests/browser
 	$(PY) tests/browser/lab_in_browser.py

@@ -163,6 +163,16 @@ def configure_git(root: Path = ROOT) -> bool:
     return True
 
 
+def install_lab_settings(venv: Path) -> None:
+    """Put the course's JupyterLab settings (``jupyterlab-settings/overrides.json``: no news pop-up) into ``venv``."""
+    source = ROOT / "jupyterlab-settings" / "overrides.json"
+    target = venv / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
+    if not target.exists() or target.read_bytes() != source.read_bytes():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
+        print(f"JupyterLab settings of the course installed in {target.parent}")
+
+
 def setup(venv: Path, force: bool = False) -> Path:
     """Create ``venv`` if missing and install what the course needs into it; return its Python."""
     python = venv_python(venv)
@@ -179,6 +189,7 @@ def setup(venv: Path, force: bool = False) -> Path:
     stamp = venv / STAMP_NAME
     if not force and stamp.exists() and stamp.read_text().strip() == requirements_hash():
         stamp.touch()  # up to date: newer than requirements.txt again, for make
+        install_lab_settings(venv)
         return python
     if not python.exists():
         create_venv(venv)
@@ -189,6 +200,7 @@ def setup(venv: Path, force: bool = False) -> Path:
     pip(python, "-r", "requirements.txt", *options)
     pip(python, "--no-deps", "-e", ".")
     configure_git()
+    install_lab_settings(venv)
     stamp.write_text(requirements_hash() + "\n")
     print(f"Ready: {venv} has everything the course needs.")
     return python
