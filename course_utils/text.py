@@ -14,6 +14,7 @@ import numbers
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import chain
 
 import numpy as np
 import torch
@@ -99,15 +100,25 @@ def pad_sequences(seqs: Sequence[Sequence[int]], pad_id: int = PAD_ID) -> tuple[
 
     Every sequence needs at least one token (an empty sentence has nothing to read; encode it as ``[UNK_ID]``).
     """
+    lengths = _check_sequences(seqs)  # (B,) numpy
+    tokens = np.full((len(seqs), int(lengths.max())), pad_id, dtype=np.int64)  # (B, T), all pads
+    real = np.arange(tokens.shape[1])[None, :] < lengths[:, None]  # (B, T): the padding mask
+    tokens[real] = np.fromiter(chain.from_iterable(seqs), dtype=np.int64, count=int(lengths.sum()))  # row by row
+    return torch.from_numpy(tokens), torch.from_numpy(lengths)
+
+
+def _check_sequences(seqs: Sequence[Sequence[int]]) -> np.ndarray:
+    """The lengths of ``seqs`` (int64), after checking that there is at least one and none is empty."""
+    if isinstance(seqs, (str, torch.Tensor)) or not isinstance(seqs, Sequence):
+        raise TypeError(f"seqs must be a list of index lists, e.g. [[4, 7, 2], [5]]; got {type(seqs).__name__}. "
+                        "Encode each sentence with vocab.encode(tokens) first.")
     if len(seqs) == 0:
         raise ValueError("seqs is empty; give at least one sequence.")
-    lengths = torch.tensor([len(s) for s in seqs], dtype=torch.long)  # (B,)
-    if int(lengths.min()) < 1:
-        raise ValueError(f"sequence {int(lengths.argmin())} is empty; every sequence needs at least one token.")
-    tokens = torch.full((len(seqs), int(lengths.max())), pad_id, dtype=torch.long)  # (B, T)
-    for row, seq in enumerate(seqs):
-        tokens[row, : len(seq)] = torch.as_tensor(list(seq), dtype=torch.long)
-    return tokens, lengths
+    lengths = np.array([len(s) for s in seqs], dtype=np.int64)
+    if lengths.min() < 1:
+        raise ValueError(f"sequence {int(lengths.argmin())} is empty; every sequence needs at least one token "
+                         "(encode an empty sentence as [UNK_ID]).")
+    return lengths
 
 
 def padding_mask(lengths: torch.Tensor, max_len: int | None = None) -> torch.Tensor:
