@@ -5,24 +5,16 @@ import numpy as np
 import pytest
 import torch
 
+from course_utils import text
 from course_utils.classifiers import BagOfWords, RecurrentClassifier, train_recipe, train_text_classifier
 from course_utils.paired import mcnemar, sign_test
-from course_utils.text import (
-    BucketBatches,
-    add_bigrams,
-    build_vocab,
-    pad_sequences,
-    padding_mask,
-    prepare_text_data,
-    split_indices,
-)
 from course_utils.word_vectors import WordVectors, embedding_matrix
 
 
 @pytest.fixture(scope="module")
 def data():
     texts = ["a good film", "a bad film", "good fun", "bad acting", "a fine cast", "dull plot"] * 3
-    return prepare_text_data(texts, [1, 0, 1, 0, 1, 0] * 3, min_freq=1, seed=0)
+    return text.prepare_text_data(texts, [1, 0, 1, 0, 1, 0] * 3, min_freq=1, seed=0)
 
 
 @pytest.fixture(scope="module")
@@ -32,32 +24,32 @@ def vectors():
 
 def test_text_pipeline_refuses_bad_input(data):
     with pytest.raises(TypeError, match="add_bigrams takes a list of tokens, not a str; call tokenize"):
-        add_bigrams("a good film")
+        text.add_bigrams("a good film")
     with pytest.raises(TypeError, match="max_size must be a whole number .* got 2.5 .* Or None for no cap"):
-        build_vocab([["a"]], max_size=2.5)
+        text.build_vocab([["a"]], max_size=2.5)
     with pytest.raises(TypeError, match=r"seqs must be a list of index lists, e.g. \[\[4, 7, 2\], \[5\]\]; got str"):
-        pad_sequences("abc")
+        text.pad_sequences("abc")
     with pytest.raises(ValueError, match=r"sequence 1 is empty; .* \[UNK_ID\]"):
-        pad_sequences([[3], []])
+        text.pad_sequences([[3], []])
     with pytest.raises(ValueError, match="max_len must be at least 3; got max_len=2. It must cover the longest"):
-        padding_mask(torch.tensor([3, 1]), max_len=2)
+        text.padding_mask(torch.tensor([3, 1]), max_len=2)
     with pytest.raises(ValueError, match="lengths must be a 1-D integer tensor"):
-        padding_mask(torch.tensor([2.0, 1.0]))
+        text.padding_mask(torch.tensor([2.0, 1.0]))
     with pytest.raises(TypeError, match="seed must be a whole number"):
-        split_indices(10, seed=0.5)
+        text.split_indices(10, seed=0.5)
     with pytest.raises(TypeError, match="batch_size must be a whole number .* got 8.0"):
-        BucketBatches([[1]], [1], batch_size=8.0)
+        text.BucketBatches([[1]], [1], batch_size=8.0)
     with pytest.raises(ValueError, match=r"split must be one of \('train', 'val', 'test'\); got 'valid'"):
         data.loader("valid")
     with pytest.raises(TypeError, match="texts must be a list of sentences, not one str"):
-        prepare_text_data("a good film", [1])
+        text.prepare_text_data("a good film", [1])
     with pytest.raises(TypeError, match="bigrams must be a bool; got str"):
-        prepare_text_data(["a", "b", "c"], [1, 0, 1], bigrams="yes")
+        text.prepare_text_data(["a", "b", "c"], [1, 0, 1], bigrams="yes")
 
 
 def test_padding_is_the_same_as_one_row_at_a_time():
     seqs = [[5, 6, 7], [8], (9, 10), np.array([11, 12, 13, 14])]
-    tokens, lengths = pad_sequences(seqs, pad_id=-1)
+    tokens, lengths = text.pad_sequences(seqs, pad_id=-1)
     assert tokens.dtype == torch.long and lengths.tolist() == [3, 1, 2, 4]
     assert tokens.tolist() == [[5, 6, 7, -1], [8, -1, -1, -1], [9, 10, -1, -1], [11, 12, 13, 14]]
 
