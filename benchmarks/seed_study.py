@@ -47,7 +47,8 @@ def _round(values, digits: int = 4) -> list[float]:
 
 
 def forecast_study(study: dict) -> dict:
-    from course_utils.forecast import mae, predict_degrees, train_forecaster, weather_task
+    from course_utils.baselines import mae
+    from course_utils.forecasters import predict_degrees, train_forecaster, weather_task
 
     task = weather_task(**study["task"])
     out: dict = {"models": {}, "ensemble": {}}
@@ -72,7 +73,8 @@ def forecast_study(study: dict) -> dict:
 
 
 def search_study(study: dict) -> dict:
-    from course_utils.forecast import mae, predict_degrees, train_forecaster, weather_task
+    from course_utils.baselines import mae
+    from course_utils.forecasters import predict_degrees, train_forecaster, weather_task
 
     grid, rows = study["search"], []
     for window in grid["window"]:

@@ -24,8 +24,8 @@ from bench import OUT, busy_processes  # noqa: E402
 WORKLOAD = r"""
 import sys, time, torch
 from torch import nn
-from course_utils.forecast import Forecaster
-from course_utils.text import RecurrentClassifier
+from course_utils.forecasters import Forecaster
+from course_utils.classifiers import RecurrentClassifier
 torch.set_num_threads(int(sys.argv[1])); torch.manual_seed(0)
 cases = {
     "forecaster (06)": (Forecaster("lstm", 6, 32), (torch.randn(128, 5, 6),), torch.randn(128, 1)),

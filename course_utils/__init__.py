@@ -8,7 +8,8 @@ with ``show_source``; later notebooks import it again. (``tests/test_package.py`
 - ``memory_unit``: one LSTM or GRU unit on the stock example, and many trained at once. Taught in 03, 04.
 - ``timing``: forward and backward time of a model. Taught in 04.
 - ``windows``: time-series windows and splits that do not leak the future. Taught in 05.
-- ``forecast``: the weather forecasting task and its models. Taught in 06.
+- ``forecasters``: the course's forecasting task (next days' weather) and recurrent forecasters. Taught in 06.
+- ``baselines``: forecasting baselines (persistence, climatology, linear) and the MAE. Taught in 06.
 - ``paired``: sign and McNemar tests of two models on the same examples. Taught in 06, 07.
 - ``text``: tokens, vocabulary and padded batches. Taught in 07.
 - ``classifiers``: bag-of-words and recurrent sentence classifiers and their training. Taught in 07.

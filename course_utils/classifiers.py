@@ -16,7 +16,18 @@ import torch
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
-from course_utils._validate import recurrent_layer, same_shape
+from course_utils._validate import (
+    KINDS,
+    instance_of,
+    integer,
+    one_of,
+    positive,
+    positive_int,
+    probability,
+    real,
+    recurrent_layer,
+    same_shape,
+)
 from course_utils.text import PAD_ID, TextData, padding_mask
 from course_utils.train import History, fit, get_device, predict
 
@@ -50,6 +61,7 @@ class BagOfWords(nn.Module):
     def __init__(self, vocab_size: int, embed_dim: int = 64, dropout: float = 0.0, embed_init: float = 0.1,
                  pretrained: torch.Tensor | None = None, freeze: bool = False) -> None:
         super().__init__()
+        _check_options(vocab_size=vocab_size, embed_dim=embed_dim, dropout=dropout, embed_init=embed_init)
         self.bag = nn.EmbeddingBag(vocab_size, embed_dim, mode="mean", padding_idx=PAD_ID)
         _init_embedding(self.bag.weight, embed_init, pretrained, freeze)
         self.drop = nn.Dropout(dropout)
@@ -80,10 +92,8 @@ class RecurrentClassifier(nn.Module):
                  freeze: bool = False) -> None:
         super().__init__()
         layer = recurrent_layer(kind)
-        if pooling not in ("last", "maxmean"):
-            raise ValueError(f"pooling must be 'last' or 'maxmean'; got {pooling!r}.")
-        if not 0.0 <= word_dropout < 1.0 or not 0.0 <= dropout < 1.0:
-            raise ValueError(f"word_dropout and dropout must be in [0, 1); got {word_dropout} and {dropout}.")
+        _check_options(vocab_size=vocab_size, embed_dim=embed_dim, hidden_size=hidden_size, pooling=pooling,
+                       word_dropout=word_dropout, dropout=dropout, embed_init=embed_init)
         self.kind, self.pooling, self.word_dropout = kind, pooling, word_dropout
         self.embed = nn.Embedding(vocab_size, embed_dim, padding_idx=PAD_ID)
         _init_embedding(self.embed.weight, embed_init, pretrained, freeze)
@@ -125,6 +135,19 @@ class RecurrentClassifier(nn.Module):
         return self.out(self.drop(self.features(tokens, lengths))).squeeze(-1)  # (B,)
 
 
+def _check_options(**options: object) -> None:
+    """The shared checks of the two models' settings (sizes, rates, pooling)."""
+    for name, value in options.items():
+        if name in ("vocab_size", "embed_dim", "hidden_size"):
+            positive_int(name, value)
+        elif name in ("dropout", "word_dropout"):
+            probability(name, value, hint="It is the share of values zeroed in training; 0 turns it off.")
+        elif name == "embed_init":
+            positive(name, value, hint="It is the half-width of the embedding's uniform start, e.g. 0.1.")
+        elif name == "pooling":
+            one_of(name, value, ("last", "maxmean"))
+
+
 def binary_accuracy(logits: torch.Tensor, labels: torch.Tensor) -> float:
     """Share of sentences whose sign of the logit matches the 0/1 label; both of shape ``(B,)``."""
     logits, labels = torch.as_tensor(logits), torch.as_tensor(labels)
@@ -156,7 +179,11 @@ def train_text_classifier(model: nn.Module, data: TextData, epochs: int = 4, lr:
     a repeatable start). Returns the model with its best validation weights (with ``patience``; else the
     last), the history, the validation and test accuracy and the training seconds (``fit``'s own clock).
     """
-    torch.manual_seed(seed)
+    instance_of("model", model, nn.Module, hint="Build a BagOfWords or a RecurrentClassifier first.")
+    instance_of("data", data, TextData, hint="Build it with text.prepare_text_data(texts, labels).")
+    batch_size = positive_int("batch_size", batch_size)
+    weight_decay = real("weight_decay", weight_decay, 0.0, hint="0 turns the L2 penalty off.")
+    torch.manual_seed(integer("seed", seed, 0))
     device = torch.device(device) if device is not None else get_device()
     model.to(device)
     # The fused Adam updates all parameters in one kernel: ten times faster than the default on a CPU,
@@ -182,10 +209,13 @@ def train_recipe(recipe: dict, data: TextData, vectors: torch.Tensor | None = No
     go to the model, ``"train_options"`` to ``train_text_classifier``. Other keys (``"bigrams"``) describe
     ``data`` and are not read here.
     """
+    instance_of("recipe", recipe, dict, hint="For example {'model': 'gru', 'vectors': 'glove'}.")
     unknown = set(recipe) - {"model", "vectors", "model_options", "train_options", "bigrams"}
-    if unknown or "model" not in recipe or recipe.get("vectors", "random") not in ("random", "glove", "frozen"):
+    if unknown or "model" not in recipe:
         raise ValueError(f"recipe needs 'model' and may hold 'vectors' ('random', 'glove' or 'frozen'), "
-                         f"'model_options', 'train_options', 'bigrams'; got {recipe!r}.")
+                         f"'model_options', 'train_options', 'bigrams'; got {recipe!r} (unknown: {sorted(unknown)}).")
+    one_of("recipe['model']", recipe["model"], ("bag", *KINDS))
+    one_of("recipe['vectors']", recipe.get("vectors", "random"), ("random", "glove", "frozen"))
     kind, start = recipe["model"], recipe.get("vectors", "random")
     if start != "random" and vectors is None:
         raise ValueError(f"recipe {kind!r} starts from pretrained vectors: pass vectors=embedding_matrix(...)[0].")

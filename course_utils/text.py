@@ -10,13 +10,15 @@
 
 from __future__ import annotations
 
-import numbers
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import chain
 
 import numpy as np
 import torch
+
+from course_utils._validate import instance_of, integer, non_negative_int, one_of, positive_int
 
 PAD, UNK = "<pad>", "<unk>"
 PAD_ID, UNK_ID = 0, 1
@@ -35,6 +37,8 @@ def tokenize(text: str) -> list[str]:
 
 def add_bigrams(tokens: Sequence[str]) -> list[str]:
     """The tokens followed by every pair of neighbours: ``[a, b, c]`` -> ``[a, b, c, "a b", "b c"]``."""
+    if isinstance(tokens, str):
+        raise TypeError("add_bigrams takes a list of tokens, not a str; call tokenize(text) first.")
     tokens = list(tokens)
     return tokens + [f"{a} {b}" for a, b in zip(tokens, tokens[1:], strict=False)]
 
@@ -81,10 +85,9 @@ def build_vocab(token_lists: Iterable[Sequence[str]], min_freq: int = 1, max_siz
     Build it on the training sentences only: words seen only in validation or test become ``<unk>``.
     ``max_size`` caps the number of words (``<pad>`` and ``<unk>`` not counted).
     """
-    if isinstance(min_freq, bool) or not isinstance(min_freq, numbers.Integral) or min_freq < 1:
-        raise ValueError(f"min_freq must be an integer of at least 1; got {min_freq!r}.")
-    if max_size is not None and max_size < 0:
-        raise ValueError(f"max_size must be None or at least 0; got {max_size}.")
+    min_freq = positive_int("min_freq", min_freq, hint="1 keeps every word; 2 drops the words seen once.")
+    if max_size is not None:
+        max_size = non_negative_int("max_size", max_size, hint="Or None for no cap.")
     counts: Counter[str] = Counter()
     for tokens in token_lists:
         if isinstance(tokens, str):
@@ -99,28 +102,42 @@ def pad_sequences(seqs: Sequence[Sequence[int]], pad_id: int = PAD_ID) -> tuple[
 
     Every sequence needs at least one token (an empty sentence has nothing to read; encode it as ``[UNK_ID]``).
     """
+    lengths = _check_sequences(seqs)  # (B,) numpy
+    tokens = np.full((len(seqs), int(lengths.max())), pad_id, dtype=np.int64)  # (B, T), all pads
+    real = np.arange(tokens.shape[1])[None, :] < lengths[:, None]  # (B, T): the padding mask
+    tokens[real] = np.fromiter(chain.from_iterable(seqs), dtype=np.int64, count=int(lengths.sum()))  # row by row
+    return torch.from_numpy(tokens), torch.from_numpy(lengths)
+
+
+def _check_sequences(seqs: Sequence[Sequence[int]]) -> np.ndarray:
+    """The lengths of ``seqs`` (int64), after checking that there is at least one and none is empty."""
+    if isinstance(seqs, (str, torch.Tensor)) or not isinstance(seqs, Sequence):
+        raise TypeError(f"seqs must be a list of index lists, e.g. [[4, 7, 2], [5]]; got {type(seqs).__name__}. "
+                        "Encode each sentence with vocab.encode(tokens) first.")
     if len(seqs) == 0:
         raise ValueError("seqs is empty; give at least one sequence.")
-    lengths = torch.tensor([len(s) for s in seqs], dtype=torch.long)  # (B,)
-    if int(lengths.min()) < 1:
-        raise ValueError(f"sequence {int(lengths.argmin())} is empty; every sequence needs at least one token.")
-    tokens = torch.full((len(seqs), int(lengths.max())), pad_id, dtype=torch.long)  # (B, T)
-    for row, seq in enumerate(seqs):
-        tokens[row, : len(seq)] = torch.as_tensor(list(seq), dtype=torch.long)
-    return tokens, lengths
+    lengths = np.array([len(s) for s in seqs], dtype=np.int64)
+    if lengths.min() < 1:
+        raise ValueError(f"sequence {int(lengths.argmin())} is empty; every sequence needs at least one token "
+                         "(encode an empty sentence as [UNK_ID]).")
+    return lengths
 
 
 def padding_mask(lengths: torch.Tensor, max_len: int | None = None) -> torch.Tensor:
     """``mask[b, t]`` is True where step ``t`` is a real token of sequence ``b`` (``t < lengths[b]``)."""
     lengths = torch.as_tensor(lengths)
-    max_len = int(lengths.max()) if max_len is None else max_len
+    if lengths.ndim != 1 or lengths.numel() == 0 or lengths.is_floating_point():
+        raise ValueError(f"lengths must be a 1-D integer tensor with one length per sequence; got {lengths!r}.")
+    longest = int(lengths.max())
+    max_len = longest if max_len is None else integer("max_len", max_len, longest,
+                                                      hint="It must cover the longest sequence (or pass None).")
     return torch.arange(max_len, device=lengths.device)[None, :] < lengths[:, None]  # (B, T)
 
 
 def split_indices(n: int, fractions: Sequence[float] = (0.8, 0.1, 0.1), seed: int = 0) -> tuple[np.ndarray, ...]:
     """A seeded random split of ``range(n)`` into parts of the given fractions (train, validation, test)."""
-    if n < len(fractions):
-        raise ValueError(f"n must be at least the number of parts ({len(fractions)}); got n={n}.")
+    n = integer("n", n, len(fractions), hint="Each part needs at least one item.")
+    seed = integer("seed", seed, 0)
     fractions = np.asarray(fractions, dtype=float)
     if np.any(fractions <= 0) or not np.isclose(fractions.sum(), 1.0):
         raise ValueError(f"fractions must be positive and add up to 1; got {fractions.tolist()}.")
@@ -149,8 +166,8 @@ class BucketBatches:
             raise ValueError(f"seqs and labels must have the same length; got {len(seqs)} and {len(labels)}.")
         if len(seqs) == 0:
             raise ValueError("seqs is empty; give at least one sentence.")
-        if batch_size < 1:
-            raise ValueError(f"batch_size must be at least 1; got {batch_size}.")
+        batch_size = positive_int("batch_size", batch_size)
+        seed = integer("seed", seed, 0)
         self.seqs = [list(s) if len(s) else [UNK_ID] for s in seqs]
         self.labels = torch.as_tensor(np.asarray(labels), dtype=torch.float32)
         self.lengths = np.array([len(s) for s in self.seqs])
@@ -196,8 +213,7 @@ class TextData:
 
     def loader(self, split: str, batch_size: int = 64, shuffle: bool = False, seed: int = 0) -> BucketBatches:
         """Batches of one split (``"train"``, ``"val"`` or ``"test"``)."""
-        if split not in self.ids:
-            raise ValueError(f"split must be one of {tuple(self.ids)}; got {split!r}.")
+        one_of("split", split, tuple(self.ids), hint="'val' is the validation part.")
         return BucketBatches(self.ids[split], self.labels[split], batch_size, shuffle, seed)
 
     def encode(self, text: str) -> list[int]:
@@ -210,6 +226,9 @@ class TextData:
 def prepare_text_data(texts: Sequence[str], labels: Sequence[int], min_freq: int = 2, bigrams: bool = False,
                       fractions: Sequence[float] = (0.8, 0.1, 0.1), seed: int = 0) -> TextData:
     """Tokenise, split (seeded), build the vocabulary on the training part and encode every split."""
+    if isinstance(texts, str):
+        raise TypeError("texts must be a list of sentences, not one str; wrap a single sentence in a list.")
+    instance_of("bigrams", bigrams, bool)
     texts, labels = list(texts), np.asarray(labels)
     if len(texts) != len(labels):
         raise ValueError(f"texts and labels must have the same length; got {len(texts)} and {len(labels)}.")

@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from course_utils._validate import instance_of, integer, positive, positive_int
 from course_utils.data import verified_path
 from course_utils.text import PAD_ID, Vocab
 
@@ -51,8 +52,8 @@ class WordVectors:
 
     def nearest(self, word: str, k: int = 5) -> list[tuple[str, float]]:
         """The ``k`` other words with the highest cosine similarity to ``word``, with their similarities."""
-        if not isinstance(k, int) or isinstance(k, bool) or k < 1:
-            raise ValueError(f"k must be a positive integer; got {k!r}.")
+        instance_of("word", word, str, hint="Give one word, e.g. 'good'.")
+        k = positive_int("k", k, hint="It is the number of neighbours to list.")
         unit = self.vectors / np.linalg.norm(self.vectors, axis=1, keepdims=True)
         similarity = unit @ unit[self.index[word]] if word in self.index else self[word]
         order = [i for i in np.argsort(-similarity, kind="stable")[: k + 1] if self.words[i] != word][:k]
@@ -75,8 +76,9 @@ def embedding_matrix(vocab: Vocab, vectors: WordVectors, seed: int = 0,
     random vector uniform in +-``scale`` (seeded); ``<pad>`` gets zeros. The share counts the vocabulary's
     words (``<pad>`` and ``<unk>`` left out) that have a vector.
     """
-    if not isinstance(vocab, Vocab):
-        raise TypeError(f"vocab must be a text.Vocab; got {type(vocab).__name__}.")
+    instance_of("vocab", vocab, Vocab, hint="Build it with text.build_vocab (or use data.vocab).")
+    instance_of("vectors", vectors, WordVectors, hint="Load them with load_glove().")
+    seed, scale = integer("seed", seed, 0), positive("scale", scale, hint="For example 0.1.")
     rng = np.random.default_rng(seed)
     table = rng.uniform(-scale, scale, size=(len(vocab), vectors.dim)).astype(np.float32)
     found = [(i, vectors.index[w]) for i, w in enumerate(vocab.itos) if i > 1 and w in vectors.index]

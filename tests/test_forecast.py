@@ -1,4 +1,4 @@
-"""Tests of course_utils.forecast: the fixed weather task, the forecaster and the baselines."""
+"""Tests of course_utils.forecasters (the fixed weather task, the forecaster) and course_utils.baselines."""
 
 import numpy as np
 import pandas as pd
@@ -7,21 +7,23 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from course_utils.data import load_weather
-from course_utils.forecast import (
-    FEATURES,
-    KINDS,
-    Forecaster,
-    add_day_of_year,
+from course_utils.baselines import (
     climatology_forecast,
     linear_forecast,
     mae,
     persistence_forecast,
     persistence_mae,
-    predict_degrees,
-    recurrent_layer,
     ridge_fit,
     ridge_predict,
+)
+from course_utils.data import load_weather
+from course_utils.forecasters import (
+    FEATURES,
+    KINDS,
+    Forecaster,
+    add_day_of_year,
+    predict_degrees,
+    recurrent_layer,
     train_forecaster,
     weather_task,
 )
@@ -156,8 +158,6 @@ def test_ridge_leaves_the_intercept_unpenalised(task):
     shrunk = ridge_fit(X, y, ridge=1e9)
     np.testing.assert_allclose(shrunk[:-1], 0.0, atol=1e-5)
     assert shrunk[-1, 0] == pytest.approx(y.mean())  # a penalised intercept would shrink to 0
-    with pytest.raises(ValueError, match=r"y must have shape \(N, horizon\)"):
-        ridge_fit(task.X["train"], task.y["train"][:, 0])
 
 
 def test_climatology_is_the_training_years_average_of_the_day():
@@ -171,8 +171,6 @@ def test_climatology_is_the_training_years_average_of_the_day():
     smooth = climatology_forecast(task3, "val")
     assert smooth.shape == task3.y["val"].shape and np.all((smooth > 0) & (smooth < 35))
     np.testing.assert_allclose(smooth[1:, 0], smooth[:-1, 1])  # day 2 of one window is day 1 of the next
-    with pytest.raises(ValueError, match="smooth must be an odd positive integer"):
-        climatology_forecast(task, "val", smooth=4)
 
 
 def test_constant_column_says_zero_standard_deviation():
@@ -215,11 +213,50 @@ def test_bad_window():
 def test_bad_split_batch_ridge_shapes(task):
     with pytest.raises(ValueError, match=r"split must be one of \('train', 'val', 'test'\); got 'validation'"):
         persistence_mae(task, "validation")
-    with pytest.raises(ValueError, match="batch_size must be a positive integer or None"):
+    with pytest.raises(ValueError, match="batch_size must be at least 1; got batch_size=0. Or None"):
         task.loaders(batch_size=0)
+    with pytest.raises(TypeError, match=r"batch_size must be a whole number .* got 2.5"):
+        task.loaders(batch_size=2.5)
     with pytest.raises(ValueError, match=r"ridge must be a finite number in \[0, inf\]"):
         linear_forecast(task, "val", ridge=-1.0)
     with pytest.raises(ValueError, match="same shape"):
         mae(np.zeros(3), np.zeros((3, 1)))
     with pytest.raises(TypeError, match="DatetimeIndex"):
         add_day_of_year(pd.DataFrame({"a": [1, 2]}))
+
+
+def test_bad_sizes_and_objects(task):
+    with pytest.raises(ValueError, match="hidden_size must be at least 1; got hidden_size=0"):
+        Forecaster("gru", 6, hidden_size=0)
+    with pytest.raises(TypeError, match=r"num_layers must be a whole number .* got 1.5"):
+        Forecaster("gru", 6, num_layers=1.5)
+    with pytest.raises(ValueError, match=r"dropout must be a finite number in \[0, 1\); got dropout=1.0"):
+        Forecaster("gru", 6, dropout=1.0)
+    with pytest.raises(ValueError, match="horizon must be at least 1; got horizon=0. It is the number of days ahead"):
+        weather_task(horizon=0)
+    with pytest.raises(TypeError, match=r"features must be a list of column names.*'temp_max'"):
+        weather_task(features="temp_max")
+    with pytest.raises(TypeError, match="task must be a WeatherTask; got dict. Build it with"):
+        persistence_forecast({"X": {}}, "val")
+    with pytest.raises(TypeError, match="task must be a WeatherTask"):
+        climatology_forecast(None, "val")
+    with pytest.raises(TypeError, match="model must be a Module; got str"):
+        predict_degrees("gru", task, "val")
+    with pytest.raises(TypeError, match="seed must be a whole number"):
+        train_forecaster(task, "gru", seed="0", epochs=1, progress=False)
+    with pytest.raises(TypeError, match="df must be a DataFrame"):
+        add_day_of_year(pd.Series([1.0], index=pd.DatetimeIndex(["2015-01-01"])))
+
+
+def test_bad_smooth_coef_and_empty_scores(task):
+    with pytest.raises(ValueError, match="smooth must be odd.*Use 3 or 5"):
+        climatology_forecast(task, "val", smooth=4)
+    with pytest.raises(ValueError, match="smooth must be at least 1"):
+        climatology_forecast(task, "val", smooth=0)
+    coef = ridge_fit(task.X["train"], task.y["train"])
+    with pytest.raises(ValueError, match=r"coef must have shape \(31, 'horizon'\); got \(5,\)"):
+        ridge_predict(task.X["val"], coef[:5, 0])
+    with pytest.raises(ValueError, match=r"y must have shape \(726, 'horizon'\)"):
+        ridge_fit(task.X["train"], task.y["train"][:, 0])
+    with pytest.raises(ValueError, match="empty"):
+        mae(np.zeros(0), np.zeros(0))

@@ -29,7 +29,7 @@ def test_nearest_uses_cosine_similarity():
     assert vectors.nearest("a", 1)[0][1] == pytest.approx(10 / np.sqrt(101))
     with pytest.raises(KeyError, match="has no vector"):
         vectors.nearest("zebra")
-    with pytest.raises(ValueError, match="k must be a positive integer"):
+    with pytest.raises(ValueError, match="k must be at least 1; got k=0. It is the number of neighbours"):
         vectors.nearest("a", 0)
 
 
@@ -47,7 +47,7 @@ def test_embedding_matrix_copies_known_words_only(glove):
     assert float(table[PAD_ID].abs().sum()) == 0.0
     assert float(table[UNK_ID].abs().max()) <= 0.1 and float(table[vocab.stoi["zzzqx"]].abs().max()) <= 0.1
     assert covered == pytest.approx(2 / 3)
-    with pytest.raises(TypeError, match="vocab must be a text.Vocab"):
+    with pytest.raises(TypeError, match="vocab must be a Vocab; got list. Build it with text.build_vocab"):
         embedding_matrix(["good"], glove)
 
 
