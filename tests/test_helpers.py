@@ -59,7 +59,8 @@ def test_fit_clips_gradients(monkeypatch):
     [
         ({"epochs": 0}, ValueError, "epochs must be at least 1; got epochs=0"),
         ({"epochs": 2.5}, TypeError, r"epochs must be a whole number \(int\) of at least 1; got 2.5"),
-        ({"patience": 0, "val_loader": []}, ValueError, "patience must be at least 1; got patience=0"),
+        ({"patience": 0, "val_loader": []}, ValueError,
+         "patience must be at least 1; got patience=0. It counts the epochs without improvement to allow.$"),
         ({"patience": -1, "val_loader": []}, ValueError, "patience must be at least 1; got patience=-1"),
         ({"patience": 2}, ValueError, "patience .* needs a val_loader"),
         ({"lr": 0.0}, ValueError, r"lr must be a finite number in \(0, inf\]"),
@@ -90,17 +91,17 @@ class StandStill:
 
 
 def test_losses_are_weighted_by_batch_size():
-    # batch 1: three targets 0 (squared error 0); batch 2: one target 2 (squared error 4).
-    # Weighted by batch size the mean is (3 * 0 + 1 * 4) / 4 = 1; the unweighted mean of batches would be 2.
+    # batch 1: three targets 1 (squared error 1); batch 2: one target 3 (squared error 9).
+    # Weighted by batch size the mean is (3 * 1 + 1 * 9) / 4 = 3; the unweighted mean of batches would be 5.
     model = torch.nn.Linear(1, 1)
     with torch.no_grad():
         model.weight.zero_()
         model.bias.zero_()
-    batches = [(torch.zeros(3, 1), torch.zeros(3, 1)), (torch.zeros(1, 1), torch.full((1, 1), 2.0))]
-    assert train.evaluate(model, batches, torch.nn.functional.mse_loss)["loss"] == pytest.approx(1.0)
+    batches = [(torch.zeros(3, 1), torch.ones(3, 1)), (torch.zeros(1, 1), torch.full((1, 1), 3.0))]
+    assert train.evaluate(model, batches, torch.nn.functional.mse_loss)["loss"] == pytest.approx(3.0)
     history = train.fit(model, batches, torch.nn.functional.mse_loss, epochs=2, optimizer=StandStill(),
                         progress=False, device="cpu")
-    assert history.train_loss == pytest.approx([1.0, 1.0])
+    assert history.train_loss == pytest.approx([3.0, 3.0])
 
 
 @pytest.mark.parametrize("patience", [1, 2, 3])
@@ -112,6 +113,60 @@ def test_patience_counts_epochs_without_improvement(monkeypatch, patience):
                         val_loader=[None], patience=patience, optimizer=StandStill(), progress=False, device="cpu")
     assert history.best_epoch == 1
     assert history.epochs == 2 + patience  # the best epoch, then `patience` epochs without improvement
+
+
+@pytest.mark.parametrize(("scripted", "epochs", "best"), [
+    ([1.0, 0.5, 0.5, 0.5, 0.5, 0.5], 4, 1),  # an equal loss is no improvement
+    ([float("nan")] * 6, 2, -1),  # NaN never improves: stop after `patience` epochs
+])
+def test_patience_on_ties_and_nan(monkeypatch, scripted, epochs, best):
+    losses = iter(scripted)
+    monkeypatch.setattr(train, "evaluate", lambda *args, **kwargs: {"loss": next(losses)})
+    history = train.fit(torch.nn.Linear(3, 1), tiny_problem(), torch.nn.functional.mse_loss, epochs=6,
+                        val_loader=[None], patience=2, optimizer=StandStill(), progress=False, device="cpu")
+    assert (history.epochs, history.best_epoch) == (epochs, best)
+
+
+def test_fit_defaults_progress_bar_and_metrics(monkeypatch):
+    bars, optimizers = [], []
+
+    class Bar:
+        def __init__(self, iterable, **kwargs):
+            self.iterable, self.kwargs, self.postfixes = iterable, kwargs, []
+            bars.append(self)
+
+        def __iter__(self):
+            return iter(self.iterable)
+
+        def set_postfix(self, postfix, refresh):
+            self.postfixes.append(dict(postfix))
+
+        def close(self):
+            pass
+
+    real_adam = torch.optim.Adam
+    monkeypatch.setattr(train, "tqdm", Bar)
+    monkeypatch.setattr(torch.optim, "Adam", lambda params, lr: optimizers.append(lr) or real_adam(params, lr=lr))
+    mae = lambda p, t: torch.mean(torch.abs(p - t))
+    history = train.fit(torch.nn.Linear(3, 1), tiny_problem(), torch.nn.functional.mse_loss,
+                        val_loader=tiny_problem(1), metrics={"mae": mae}, device="cpu")
+    assert history.epochs == 10 and optimizers == [1e-3]
+    (bar,) = bars
+    assert bar.kwargs == {"desc": "epochs", "disable": False, "leave": False}
+    assert list(bar.postfixes[-1]) == ["train", "val"]
+    assert bar.postfixes[-1]["val"] == f"{history.val_loss[-1]:.4f}"
+    assert len(history.metrics["mae"]) == 10 and all(isinstance(v, float) for v in history.metrics["mae"])
+
+
+def test_set_seed_repeats_python_and_numpy():
+    import random
+
+    train.set_seed()
+    first = (random.random(), np.random.rand(), torch.rand(1).item())  # noqa: NPY002
+    train.set_seed(0)
+    assert (random.random(), np.random.rand(), torch.rand(1).item()) == first  # noqa: NPY002
+    train.set_seed(1)
+    assert random.random() != first[0]
 
 
 def test_get_device_prefers_cuda(monkeypatch):
