@@ -400,7 +400,7 @@ def exercise_widgets(page, stem: str, shots: list[Path]) -> list[str]:
         import numpy as np
 
         from course_utils import cells as lstm_cells
-        from course_utils import stock
+        from course_utils import memory_unit
 
         cell = widget_cell(page, "input x")
         before = widget_output(cell)
@@ -412,7 +412,7 @@ def exercise_widgets(page, stem: str, shots: list[Path]) -> list[str]:
         after = wait_changed(cell, before)
         shoot(cell, f"{stem}_widget_after.png", shots)
         x = float(shown)
-        step = lstm_cells.lstm_step(np.array([x]), np.array([1.0]), np.array([2.0]), stock.statquest_params())
+        step = lstm_cells.lstm_step(np.array([x]), np.array([1.0]), np.array([2.0]), memory_unit.statquest_params())
         want = f"{float(step['c'][0]):+.4f}"
         got = f"{floats(r'new c = ([+-][0-9.]+)', after['text']):+.4f}"
         if got != want or got == "+2.9476":
