@@ -16,6 +16,7 @@ from course_utils.classifiers import (
     train_text_classifier,
 )
 from course_utils.text import PAD_ID, pad_sequences, prepare_text_data
+from course_utils.train import History, predict
 
 
 def _toy_corpus(n=400, seed=0):
@@ -318,3 +319,41 @@ def test_train_recipe_bag_from_vectors_frozen_or_fine_tuned(small_data, capsys, 
     assert capsys.readouterr().err == ""
     assert tuned.model.bag.weight.requires_grad and tuned.model.bag.embedding_dim == 3
     assert not torch.allclose(tuned.model.bag.weight.detach(), kept)  # fine-tuned: it moved from the start
+
+
+def test_train_text_classifier_passes_its_defaults_to_fit_and_scores_val_and_test(monkeypatch):
+    texts, labels = _toy_corpus(200)
+    data = prepare_text_data(texts, labels, min_freq=1, seed=2)  # 40% positive in val, 55% in test
+    calls = {}
+
+    def fake_fit(model, train_loader, loss_fn, **kwargs):
+        calls.update(model=model, train=train_loader, loss=loss_fn, **kwargs)
+        return History(seconds=1.5)
+
+    monkeypatch.setattr(classifiers, "fit", fake_fit)
+    torch.manual_seed(0)
+    model = BagOfWords(len(data.vocab), 8)
+    result = train_text_classifier(model, data)
+    assert calls["model"] is model and isinstance(calls["loss"], torch.nn.BCEWithLogitsLoss)
+    assert {k: calls[k] for k in ("epochs", "patience", "progress", "desc")} == {
+        "epochs": 4, "patience": 1, "progress": True, "desc": "epochs"}
+    assert calls["device"] == torch.device("cpu") and calls["metrics"] == {"accuracy": binary_accuracy}
+    group = calls["optimizer"].param_groups[0]
+    assert group["lr"] == 3e-3 and group["weight_decay"] == 0.0
+    first_pass = [y.tolist() for _, _, y in calls["train"]]
+    assert first_pass == [y.tolist() for _, _, y in data.loader("train", 64, shuffle=True, seed=0)]  # seed 0
+    assert max(map(len, first_pass)) == 64 and sum(map(len, first_pass)) == len(data.labels["train"])
+    assert [len(y) for _, _, y in calls["val_loader"]] == [len(data.labels["val"])]  # up to 256 at once
+    val_logits, test_logits = predict(model, data.loader("val", 256)), predict(model, data.loader("test", 256))
+    val = binary_accuracy(val_logits, torch.as_tensor(data.labels["val"], dtype=torch.float32))
+    test = binary_accuracy(test_logits, torch.as_tensor(data.labels["test"], dtype=torch.float32))
+    assert (result.val_accuracy, result.test_accuracy, result.seconds) == (val, test, 1.5)
+    assert val != test and result.model is model and result.history.seconds == 1.5
+    train_text_classifier(model, data, epochs=2, lr=0.1, batch_size=16, patience=None, weight_decay=1e-3, seed=5,
+                          device="cpu", progress=False, desc="bag")
+    assert {k: calls[k] for k in ("epochs", "patience", "progress", "desc")} == {
+        "epochs": 2, "patience": None, "progress": False, "desc": "bag"}
+    group = calls["optimizer"].param_groups[0]
+    assert group["lr"] == 0.1 and group["weight_decay"] == 1e-3
+    assert [y.tolist() for _, _, y in calls["train"]] == [
+        y.tolist() for _, _, y in data.loader("train", 16, shuffle=True, seed=5)]

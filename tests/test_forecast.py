@@ -10,6 +10,7 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from course_utils import forecasters
 from course_utils.baselines import (
     _calendar_day,
     climatology_forecast,
@@ -410,3 +411,77 @@ def test_day_of_year_is_an_angle_on_a_365_25_day_circle():
     np.testing.assert_allclose(df["doy_sin"], np.sin(angle), atol=1e-12)
     np.testing.assert_allclose(df["doy_cos"], np.cos(angle), atol=1e-12)
     assert df["doy_sin"].iloc[91] == pytest.approx(1.0, abs=1e-4)  # 1 April, a quarter of a year on
+
+
+def test_bad_split_names_the_years(task):
+    with pytest.raises(ValueError, match=_exactly(
+            "split must be one of ('train', 'val', 'test'); got 'validation'. "
+            "'train' is 2012-2013, 'val' 2014 and 'test' 2015.")):
+        task.truth("validation")
+
+
+def test_loaders_shuffle_the_training_windows_with_seed_0_by_default(task):
+    def order(**kwargs):
+        return torch.cat([y for _, y in task.loaders(batch_size=100, **kwargs)["train"]]).flatten()
+
+    torch.testing.assert_close(order(), order(seed=0))
+    assert not torch.equal(order(), order(seed=1))
+    assert not torch.equal(order(), task.y["train"].flatten())  # shuffled
+    val = list(task.loaders(batch_size=100)["val"])  # the other splits keep their order
+    torch.testing.assert_close(torch.cat([y for _, y in val]), task.y["val"])
+
+
+def test_forecaster_defaults_and_dropout_between_layers():
+    model = Forecaster("gru", 6)
+    assert model.kind == "gru" and model.rnn.hidden_size == 32 and model.rnn.num_layers == 1
+    assert model.head.out_features == 1 and model.drop.p == 0.0 and not model.rnn.bidirectional
+    assert model.rnn.batch_first and model.rnn.input_size == 6
+    stacked = Forecaster("lstm", 6, hidden_size=4, num_layers=2, dropout=0.3)
+    assert stacked.rnn.dropout == 0.3 and stacked.drop.p == 0.3
+    assert Forecaster("lstm", 6, dropout=0.3).rnn.dropout == 0.0  # one layer: nothing between layers
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_one_way_forecaster_reads_the_final_hidden_state(kind):
+    torch.manual_seed(0)
+    model = Forecaster(kind, input_size=2, hidden_size=3, horizon=2, num_layers=2).eval()
+    x = torch.randn(4, 6, 2)
+    _, h_n = model.rnn(x)
+    h_n = h_n[0] if kind == "lstm" else h_n
+    torch.testing.assert_close(model(x), model.head(h_n[-1]))
+
+
+def test_train_forecaster_passes_the_notebook_06_settings_to_fit(task, monkeypatch):
+    calls = {}
+
+    def fake_fit(model, train_loader, loss_fn, **kwargs):
+        calls.update(model=model, train=train_loader, loss=loss_fn, **kwargs)
+        return "history"
+
+    monkeypatch.setattr(forecasters, "fit", fake_fit)
+    model, history = train_forecaster(task)
+    assert history == "history" and calls["model"] is model
+    assert model.kind == "lstm" and model.rnn.hidden_size == 32 and model.drop.p == 0.7
+    assert model.rnn.num_layers == 1 and not model.rnn.bidirectional and model.head.out_features == 1
+    assert isinstance(calls["loss"], torch.nn.MSELoss)
+    assert {k: calls[k] for k in ("epochs", "lr", "patience", "progress", "device", "desc")} == {
+        "epochs": 100, "lr": 1e-2, "patience": 10, "progress": True, "device": None, "desc": "LSTM"}
+    first = next(iter(calls["train"]))
+    assert first[0].shape == (128, 5, 6)
+    torch.testing.assert_close(first[1], next(iter(task.loaders(128, seed=0)["train"]))[1])
+    torch.testing.assert_close(torch.cat([y for _, y in calls["val_loader"]]), task.y["val"])  # 2014, in order
+    train_forecaster(task, "gru", seed=3, hidden_size=5, dropout=0.1, num_layers=2, bidirectional=True,
+                     batch_size=None, lr=0.5, epochs=7, patience=None, progress=False, device="cpu")
+    assert calls["model"].rnn.num_layers == 2 and calls["model"].rnn.bidirectional and calls["model"].drop.p == 0.1
+    assert {k: calls[k] for k in ("epochs", "lr", "patience", "progress", "device", "desc")} == {
+        "epochs": 7, "lr": 0.5, "patience": None, "progress": False, "device": "cpu", "desc": "GRU"}
+    assert len(list(calls["train"])) == 1
+
+
+def test_predict_degrees_defaults_to_the_test_split(task):
+    torch.manual_seed(0)
+    model = Forecaster("gru", 6, hidden_size=4).eval()
+    pred = predict_degrees(model, task)
+    np.testing.assert_array_equal(pred, predict_degrees(model, task, "test"))
+    with torch.no_grad():
+        np.testing.assert_allclose(pred, task.to_degrees(model(task.X["test"])), rtol=1e-5)
