@@ -418,6 +418,10 @@ def test_bad_split_names_the_years(task):
             "split must be one of ('train', 'val', 'test'); got 'validation'. "
             "'train' is 2012-2013, 'val' 2014 and 'test' 2015.")):
         task.truth("validation")
+    with pytest.raises(ValueError, match=_exactly("seed must be at least 0; got seed=-1.")):
+        task.loaders(batch_size=8, seed=-1)
+    with pytest.raises(TypeError, match=_exactly("seed must be a whole number (int) of at least 0; got 0.5 (float).")):
+        task.loaders(seed=0.5)
 
 
 def test_loaders_shuffle_the_training_windows_with_seed_0_by_default(task):
