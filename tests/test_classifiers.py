@@ -294,7 +294,7 @@ def test_whole_error_messages_of_training(small_data):
 def test_train_recipe_defaults_a_random_start_and_the_training_defaults(small_data, capsys):
     recipe = {"model": "bag", "bigrams": False}  # "bigrams" describes the data: accepted, not read
     result = train_recipe(recipe, small_data)  # seed 0, a progress bar named "epochs", 4 epochs, patience 1
-    assert "epochs" in capsys.readouterr().err
+    assert re.search(r"(^|\r)epochs: ", capsys.readouterr().err)
     assert isinstance(result.model, BagOfWords) and result.model.bag.embedding_dim == 64
     assert result.model.bag.weight.requires_grad
     torch.manual_seed(0)
@@ -319,6 +319,10 @@ def test_train_recipe_bag_from_vectors_frozen_or_fine_tuned(small_data, capsys, 
     assert capsys.readouterr().err == ""
     assert tuned.model.bag.weight.requires_grad and tuned.model.bag.embedding_dim == 3
     assert not torch.allclose(tuned.model.bag.weight.detach(), kept)  # fine-tuned: it moved from the start
+    torch.manual_seed(0)
+    random = train_recipe({"model": "bag", "vectors": "random", "model_options": {"embed_dim": 5},
+                           "train_options": options}, small_data, vectors, device="cpu", progress=False)
+    assert random.model.bag.embedding_dim == 5  # the vectors given are not used for a random start
 
 
 def test_train_text_classifier_passes_its_defaults_to_fit_and_scores_val_and_test(monkeypatch):
