@@ -489,3 +489,19 @@ def test_predict_degrees_defaults_to_the_test_split(task):
     np.testing.assert_array_equal(pred, predict_degrees(model, task, "test"))
     with torch.no_grad():
         np.testing.assert_allclose(pred, task.to_degrees(model(task.X["test"])), rtol=1e-5)
+
+
+def test_whole_error_messages_of_the_forecaster_and_its_training(task):
+    with pytest.raises(ValueError, match=_exactly("input_size must be at least 1; got input_size=0.")):
+        Forecaster("gru", 0)
+    with pytest.raises(ValueError, match=_exactly("horizon must be at least 1; got horizon=0.")):
+        Forecaster("gru", 6, horizon=0)
+    with pytest.raises(ValueError, match=_exactly(
+            "dropout must be a finite number in [0, 1); got dropout=1.0. "
+            "It is the share of the last hidden state zeroed in training.")):
+        Forecaster("gru", 6, dropout=1.0)
+    with pytest.raises(TypeError, match=_exactly(
+            "task must be a WeatherTask; got dict. Build it with weather_task().")):
+        train_forecaster({"X": {}}, epochs=1, progress=False)
+    with pytest.raises(ValueError, match=_exactly("seed must be at least 0; got seed=-1.")):
+        train_forecaster(task, seed=-1, epochs=1, progress=False)
