@@ -1,5 +1,6 @@
 """Tests of course_utils.classifiers: the bag of words, the recurrent classifier, pretrained starts, training."""
 
+import copy
 import re
 
 import numpy as np
@@ -214,14 +215,17 @@ def test_default_models_have_the_documented_sizes_and_start():
     torch.manual_seed(0)
     bag = BagOfWords(500)
     assert bag.bag.embedding_dim == 64 and bag.bag.mode == "mean" and bag.drop.p == 0.0
-    assert 0.09 < float(bag.bag.weight.abs().max()) <= 0.1  # uniform in +-0.1
+    assert float(bag.bag.weight.min()) < -0.09 and 0.09 < float(bag.bag.weight.max()) <= 0.1  # uniform in +-0.1
     assert bag.bag.weight.requires_grad and float(bag.bag.weight[PAD_ID].abs().sum()) == 0.0
     rnn = RecurrentClassifier("lstm", 500)
     assert rnn.embed.embedding_dim == 64 and rnn.rnn.hidden_size == 64 and not rnn.rnn.bidirectional
     assert isinstance(rnn.rnn, torch.nn.LSTM) and rnn.kind == "lstm" and rnn.rnn.batch_first
     assert rnn.pooling == "maxmean" and rnn.out.in_features == 128  # max and mean of 64 features
     assert rnn.word_dropout == 0.0 and rnn.drop.p == 0.0
-    assert 0.09 < float(rnn.embed.weight.abs().max()) <= 0.1 and rnn.embed.weight.requires_grad
+    assert float(rnn.embed.weight.min()) < -0.09 and 0.09 < float(rnn.embed.weight.max()) <= 0.1
+    assert rnn.embed.weight.requires_grad and float(rnn.embed.weight[PAD_ID].abs().sum()) == 0.0
+    small = RecurrentClassifier("gru", 500, embed_init=0.01).embed.weight
+    assert float(small.min()) < -0.009 and 0.009 < float(small.max()) <= 0.01
     assert RecurrentClassifier("gru", 50, 8, 5, bidirectional=True, pooling="last").out.in_features == 10
     assert RecurrentClassifier("gru", 50, 8, 5, bidirectional=True).out.in_features == 20
 
@@ -287,6 +291,10 @@ def test_whole_error_messages_of_training(small_data):
     with pytest.raises(TypeError, match=_exactly(
             "recipe must be a dict; got str. For example {'model': 'gru', 'vectors': 'glove'}.")):
         train_recipe("gru", small_data)
+    with pytest.raises(ValueError, match=_exactly("batch_size must be at least 1; got batch_size=0.")):
+        train_text_classifier(model, small_data, batch_size=0, progress=False)
+    with pytest.raises(ValueError, match=_exactly("seed must be at least 0; got seed=-1.")):
+        train_text_classifier(model, small_data, seed=-1, progress=False)
     with pytest.raises(ValueError, match=_exactly(
             "recipe 'bag' starts from pretrained vectors: pass vectors=embedding_matrix(...)[0].")):
         train_recipe({"model": "bag", "vectors": "frozen"}, small_data)
@@ -362,3 +370,23 @@ def test_train_text_classifier_passes_its_defaults_to_fit_and_scores_val_and_tes
     assert group["lr"] == 0.1 and group["weight_decay"] == 1e-3
     assert [y.tolist() for _, _, y in calls["train"]] == [
         y.tolist() for _, _, y in data.loader("train", 16, shuffle=True, seed=5)]
+
+
+def test_the_pad_row_gets_no_gradient():
+    model = RecurrentClassifier("gru", 10, 4, 3)
+    tokens, lengths = pad_sequences([[3, 4, 5], [6]])
+    model(tokens, lengths).sum().backward()
+    assert float(model.embed.weight.grad[PAD_ID].abs().sum()) == 0.0
+    assert float(model.embed.weight.grad[3].abs().sum()) > 0.0
+
+
+def test_train_text_classifier_seeds_its_own_dropout_and_batches(small_data):
+    torch.manual_seed(0)
+    start = BagOfWords(len(small_data.vocab), 8, dropout=0.5)
+    runs = []
+    for before in (1, 2):
+        torch.manual_seed(before)  # whatever ran before, seed=3 gives the same training
+        result = train_text_classifier(copy.deepcopy(start), small_data, epochs=2, patience=None, seed=3,
+                                       progress=False, device="cpu")
+        runs.append(result.history.train_loss)
+    assert runs[0] == runs[1]
