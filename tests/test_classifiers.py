@@ -352,7 +352,7 @@ def test_train_text_classifier_passes_its_defaults_to_fit_and_scores_val_and_tes
         "epochs": 4, "patience": 1, "progress": True, "desc": "epochs"}
     assert calls["device"] == torch.device("cpu") and calls["metrics"] == {"accuracy": binary_accuracy}
     group = calls["optimizer"].param_groups[0]
-    assert group["lr"] == 3e-3 and group["weight_decay"] == 0.0
+    assert group["lr"] == 3e-3 and group["weight_decay"] == 0.0 and group["fused"]  # one fused kernel: fast on CPU
     first_pass = [y.tolist() for _, _, y in calls["train"]]
     assert first_pass == [y.tolist() for _, _, y in data.loader("train", 64, shuffle=True, seed=0)]  # seed 0
     assert max(map(len, first_pass)) == 64 and sum(map(len, first_pass)) == len(data.labels["train"])
@@ -362,8 +362,10 @@ def test_train_text_classifier_passes_its_defaults_to_fit_and_scores_val_and_tes
     test = binary_accuracy(test_logits, torch.as_tensor(data.labels["test"], dtype=torch.float32))
     assert (result.val_accuracy, result.test_accuracy, result.seconds) == (val, test, 1.5)
     assert val != test and result.model is model and result.history.seconds == 1.5
+    monkeypatch.setattr(classifiers, "get_device", lambda: pytest.fail("device='cpu' was given"))
     train_text_classifier(model, data, epochs=2, lr=0.1, batch_size=16, patience=None, weight_decay=1e-3, seed=5,
                           device="cpu", progress=False, desc="bag")
+    assert calls["device"] == torch.device("cpu")
     assert {k: calls[k] for k in ("epochs", "patience", "progress", "desc")} == {
         "epochs": 2, "patience": None, "progress": False, "desc": "bag"}
     group = calls["optimizer"].param_groups[0]
