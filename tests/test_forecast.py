@@ -474,12 +474,17 @@ def test_train_forecaster_passes_the_notebook_06_settings_to_fit(task, monkeypat
     assert first[0].shape == (128, 5, 6)
     torch.testing.assert_close(first[1], next(iter(task.loaders(128, seed=0)["train"]))[1])
     torch.testing.assert_close(torch.cat([y for _, y in calls["val_loader"]]), task.y["val"])  # 2014, in order
-    train_forecaster(task, "gru", seed=3, hidden_size=5, dropout=0.1, num_layers=2, bidirectional=True,
-                     batch_size=None, lr=0.5, epochs=7, patience=None, progress=False, device="cpu")
-    assert calls["model"].rnn.num_layers == 2 and calls["model"].rnn.bidirectional and calls["model"].drop.p == 0.1
+    two_days = weather_task(horizon=2)
+    train_forecaster(two_days, "gru", seed=3, hidden_size=5, dropout=0.1, num_layers=2, bidirectional=True,
+                     batch_size=64, lr=0.5, epochs=7, patience=None, progress=False, device="cpu")
+    model = calls["model"]
+    assert model.rnn.num_layers == 2 and model.rnn.bidirectional and model.drop.p == 0.1
+    assert model.rnn.hidden_size == 5 and model.head.out_features == 2
     assert {k: calls[k] for k in ("epochs", "lr", "patience", "progress", "device", "desc")} == {
         "epochs": 7, "lr": 0.5, "patience": None, "progress": False, "device": "cpu", "desc": "GRU"}
-    assert len(list(calls["train"])) == 1
+    torch.testing.assert_close(next(iter(calls["train"]))[1], next(iter(two_days.loaders(64, seed=3)["train"]))[1])
+    train_forecaster(task, batch_size=None, progress=False)
+    assert len(list(calls["train"])) == 1  # one full batch
 
 
 def test_predict_degrees_defaults_to_the_test_split(task):
