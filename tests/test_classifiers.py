@@ -250,10 +250,11 @@ def test_word_dropout_scales_the_kept_words_up():
 
 
 @pytest.mark.parametrize("kind", ["rnn", "lstm", "gru"])
-def test_maxmean_pooling_is_the_max_and_the_mean_over_the_real_steps(kind):
+@pytest.mark.parametrize("bidirectional", [False, True])
+def test_maxmean_pooling_is_the_max_and_the_mean_over_the_real_steps(kind, bidirectional):
     torch.manual_seed(0)
-    model = RecurrentClassifier(kind, 30, 5, 4, pooling="maxmean").double().eval()
-    tokens, lengths = pad_sequences([[3, 4, 5, 6], [7, 8]])
+    model = RecurrentClassifier(kind, 30, 2, 4, bidirectional, pooling="maxmean").double().eval()
+    tokens, lengths = pad_sequences([[3, 4, 5, 6, 9], [7, 8]])  # sentences longer than the 2-dim word vectors
     features = model.features(tokens, lengths)
     for i, n in enumerate(lengths.tolist()):
         out, _ = model.rnn(model.embed(tokens[i : i + 1, :n]))
@@ -392,3 +393,13 @@ def test_train_text_classifier_seeds_its_own_dropout_and_batches(small_data):
                                        progress=False, device="cpu")
         runs.append(result.history.train_loss)
     assert runs[0] == runs[1]
+
+
+@pytest.mark.parametrize("bidirectional", [False, True])
+@pytest.mark.parametrize("pooling", ["last", "maxmean"])
+def test_padding_beyond_the_longest_sentence_changes_nothing(bidirectional, pooling):
+    torch.manual_seed(0)
+    model = RecurrentClassifier("gru", 30, 5, 4, bidirectional, pooling).double().eval()
+    tokens, lengths = pad_sequences([[3, 4, 5], [7, 8]])
+    wide = torch.cat([tokens, torch.full((2, 3), PAD_ID)], dim=1)  # e.g. a batch padded to a fixed width
+    torch.testing.assert_close(model(wide, lengths), model(tokens, lengths))
