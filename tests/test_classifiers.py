@@ -92,7 +92,7 @@ def test_bag_of_words_ignores_padding():
 
 def test_binary_accuracy():
     assert binary_accuracy(torch.tensor([2.0, -1.0, 0.5, -3.0]), torch.tensor([1.0, 0.0, 0.0, 0.0])) == 0.75
-    assert binary_accuracy(torch.tensor([0.0, 0.0]), torch.tensor([0.0, 1.0])) == 0.5  # a logit of 0 says 0
+    assert binary_accuracy(torch.tensor([0.0, 0.0]), torch.tensor([0.0, 0.0])) == 1.0  # a logit of 0 says 0
 
 
 def test_binary_accuracy_refuses_shapes_that_would_broadcast():

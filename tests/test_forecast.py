@@ -485,6 +485,9 @@ def test_train_forecaster_passes_the_notebook_06_settings_to_fit(task, monkeypat
     torch.testing.assert_close(next(iter(calls["train"]))[1], next(iter(two_days.loaders(64, seed=3)["train"]))[1])
     train_forecaster(task, batch_size=None, progress=False)
     assert len(list(calls["train"])) == 1  # one full batch
+    default_start = [p.detach().clone() for p in train_forecaster(task, progress=False)[0].parameters()]
+    other_start = [p.detach() for p in train_forecaster(task, seed=3, progress=False)[0].parameters()]
+    assert not torch.equal(default_start[0], other_start[0])  # the seed sets the starting weights
 
 
 def test_predict_degrees_defaults_to_the_test_split(task):
