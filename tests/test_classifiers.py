@@ -215,17 +215,19 @@ def test_default_models_have_the_documented_sizes_and_start():
     torch.manual_seed(0)
     bag = BagOfWords(500)
     assert bag.bag.embedding_dim == 64 and bag.bag.mode == "mean" and bag.drop.p == 0.0
-    assert float(bag.bag.weight.min()) < -0.09 and 0.09 < float(bag.bag.weight.max()) <= 0.1  # uniform in +-0.1
-    assert bag.bag.weight.requires_grad and float(bag.bag.weight[PAD_ID].abs().sum()) == 0.0
+    start = bag.bag.weight.detach()
+    assert float(start.min()) < -0.09 and 0.09 < float(start.max()) <= 0.1  # uniform in +-0.1
+    assert bag.bag.weight.requires_grad and float(start[PAD_ID].abs().sum()) == 0.0
     rnn = RecurrentClassifier("lstm", 500)
     assert rnn.embed.embedding_dim == 64 and rnn.rnn.hidden_size == 64 and not rnn.rnn.bidirectional
     assert isinstance(rnn.rnn, torch.nn.LSTM) and rnn.kind == "lstm" and rnn.rnn.batch_first
     assert rnn.pooling == "maxmean" and rnn.out.in_features == 128  # max and mean of 64 features
     assert rnn.word_dropout == 0.0 and rnn.drop.p == 0.0
-    assert float(rnn.embed.weight.min()) < -0.09 and 0.09 < float(rnn.embed.weight.max()) <= 0.1
-    assert rnn.embed.weight.requires_grad and float(rnn.embed.weight[PAD_ID].abs().sum()) == 0.0
+    start = rnn.embed.weight.detach()
+    assert float(start.min()) < -0.09 and 0.09 < float(start.max()) <= 0.1
+    assert rnn.embed.weight.requires_grad and float(start[PAD_ID].abs().sum()) == 0.0
     small = RecurrentClassifier("gru", 500, embed_init=0.01).embed.weight
-    assert float(small.min()) < -0.009 and 0.009 < float(small.max()) <= 0.01
+    assert float(small.detach().min()) < -0.009 and 0.009 < float(small.detach().max()) <= 0.01
     assert RecurrentClassifier("gru", 50, 8, 5, bidirectional=True, pooling="last").out.in_features == 10
     assert RecurrentClassifier("gru", 50, 8, 5, bidirectional=True).out.in_features == 20
 
