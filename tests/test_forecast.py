@@ -1,5 +1,8 @@
 """Tests of course_utils.forecasters (the fixed weather task, the forecaster) and course_utils.baselines."""
 
+import dataclasses
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -7,7 +10,9 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from course_utils import forecasters
 from course_utils.baselines import (
+    _calendar_day,
     climatology_forecast,
     linear_forecast,
     mae,
@@ -29,8 +34,9 @@ from course_utils.forecasters import (
 )
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def task():
+    # built for each test (10 ms): mutation testing maps weather_task to every test that uses it
     return weather_task()
 
 
@@ -260,3 +266,250 @@ def test_bad_smooth_coef_and_empty_scores(task):
         ridge_fit(task.X["train"], task.y["train"][:, 0])
     with pytest.raises(ValueError, match="empty"):
         mae(np.zeros(0), np.zeros(0))
+
+
+# Exact behaviour on small, hand-checkable inputs (these pin what the mutation tests found loose).
+
+
+def _exactly(message):
+    """A ``match`` pattern for the whole message, word for word."""
+    return "^" + re.escape(message) + "$"
+
+
+def test_whole_error_messages_of_the_baselines(task):
+    with pytest.raises(ValueError, match=_exactly(
+            "pred and truth must have the same shape; got (3,) and (3, 1). "
+            "Reshape one of them (for example .reshape(-1) or .squeeze(-1)) so they match.")):
+        mae(np.zeros(3), np.zeros((3, 1)))
+    with pytest.raises(ValueError, match=_exactly("pred and truth are empty; score at least one forecast.")):
+        mae(np.zeros(0), np.zeros(0))
+    with pytest.raises(ValueError, match=_exactly(
+            "ridge must be a finite number in [0, inf]; got ridge=-1.0. "
+            "0 is plain least squares; larger values shrink the weights.")):
+        ridge_fit(np.zeros((2, 1)), np.zeros((2, 1)), ridge=-1.0)
+    with pytest.raises(ValueError, match=_exactly(
+            "y must have shape (2, 'horizon'); got (2,). "
+            "Give one row of targets per row of X, e.g. y[:, None] for one day.")):
+        ridge_fit(np.zeros((2, 1)), np.zeros(2))
+    with pytest.raises(ValueError, match=_exactly(
+            "coef must have shape (2, 'horizon'); got (3, 1). "
+            "Pass the coefficients ridge_fit returned for inputs like X.")):
+        ridge_predict(np.zeros((2, 1)), np.zeros((3, 1)))
+    with pytest.raises(ValueError, match=_exactly("X must have shape (N, ...) with at least one row; got (0, 3).")):
+        ridge_fit(np.zeros((0, 3)), np.zeros((0, 1)))
+    with pytest.raises(ValueError, match=_exactly("X must have shape (N, ...) with at least one row; got (3,).")):
+        ridge_predict(np.arange(3.0), np.zeros((2, 1)))  # one flat row is ambiguous: refused, not guessed
+    with pytest.raises(ValueError, match=_exactly(
+            "smooth must be at least 1; got smooth=0. It is the number of days averaged around each day (odd).")):
+        climatology_forecast(task, "val", smooth=0)
+
+
+def test_ridge_on_two_points_by_hand():
+    # design A = [[1, 1], [-1, 1]] (the input, then the intercept's column of ones): A'A = 2 I, A'y = [2, 4]
+    X, y = np.array([[1.0], [-1.0]]), np.array([[3.0], [1.0]])
+    np.testing.assert_allclose(ridge_fit(X, y), [[1.0], [2.0]])  # the line through both points
+    np.testing.assert_allclose(ridge_fit(X, y, ridge=2.0), [[0.5], [2.0]])  # slope 2 / (2 + 2); intercept kept
+    np.testing.assert_allclose(ridge_fit(X, y, ridge=6.0), [[0.25], [2.0]])
+    coef = ridge_fit(X, y)
+    np.testing.assert_allclose(ridge_predict(np.array([[0.5]]), coef), [[2.5]])  # one row is enough
+    np.testing.assert_allclose(ridge_predict(np.array([[[1.0, 2.0]]]), np.array([[1.0], [10.0], [100.0]])),
+                               [[121.0]])  # a (1, 1, 2) window is flattened to its 2 inputs
+
+
+def test_defaults_score_the_test_split_with_plain_least_squares(task):
+    np.testing.assert_array_equal(persistence_forecast(task), persistence_forecast(task, "test"))
+    np.testing.assert_array_equal(linear_forecast(task), linear_forecast(task, "test", ridge=0.0))
+    np.testing.assert_array_equal(climatology_forecast(task), climatology_forecast(task, "test", smooth=15))
+    assert not np.array_equal(climatology_forecast(task, "test", smooth=13), climatology_forecast(task))
+
+
+def test_persistence_mae_on_validation_matches_pandas(task):
+    s = load_weather()["temp_max"]
+    assert persistence_mae(task, "val") == pytest.approx((s - s.shift(1))["2014"].abs().mean(), abs=1e-5)
+
+
+def test_climatology_averages_neighbouring_days_and_counts_single_years(task):
+    weather = load_weather()["temp_max"]
+    dates = list(task.dates["test"])
+    three = climatology_forecast(task, "test", smooth=3)
+    around = [f"{year}-07-0{d}" for year in (2012, 2013) for d in (3, 4, 5)]
+    assert three[dates.index(pd.Timestamp("2015-07-04")), 0] == pytest.approx(weather[around].mean())
+    # 2 January is a training target day in 2013 only (2012's first window ends on 5 January): its own mean
+    one = climatology_forecast(task, "test", smooth=1)
+    assert one[dates.index(pd.Timestamp("2015-01-02")), 0] == pytest.approx(weather["2013-01-02"])
+
+
+def test_climatology_fills_a_calendar_day_missing_from_the_training_years(task):
+    keep = ~((task.dates["train"].month == 12) & (task.dates["train"].day == 31))  # no 31 December to train on
+    gappy = dataclasses.replace(task, y={**task.y, "train": task.y["train"][keep]},
+                                dates={**task.dates, "train": task.dates["train"][keep]})
+    clim = climatology_forecast(gappy, "test", smooth=3)
+    weather = load_weather()["temp_max"]
+    # 31 December is filled from its neighbours: 30 December (both years) and 1 January (2013 only)
+    expected = weather[["2012-12-30", "2013-12-30", "2013-01-01"]].mean()
+    assert clim[list(task.dates["test"]).index(pd.Timestamp("2015-12-31")), 0] == pytest.approx(expected)
+
+
+def test_calendar_day_puts_29_february_with_28_february():
+    days = pd.DatetimeIndex(["2012-01-01", "2012-02-28", "2012-02-29", "2012-03-01", "2013-02-28", "2013-03-01",
+                             "2012-12-31", "2013-12-31"])
+    assert _calendar_day(days).tolist() == [0, 58, 58, 59, 58, 59, 364, 364]
+
+
+def test_whole_error_messages_of_the_forecasters(task):
+    with pytest.raises(TypeError, match=_exactly(
+            "df must be a DataFrame; got Series. Pass the weather table, e.g. load_weather().")):
+        add_day_of_year(pd.Series([1.0], index=pd.DatetimeIndex(["2015-01-01"])))
+    with pytest.raises(TypeError, match=_exactly(
+            "df.index must be a DatetimeIndex; got RangeIndex. Index the rows by date: df.set_index('date').")):
+        add_day_of_year(pd.DataFrame({"a": [1, 2]}))
+    with pytest.raises(ValueError, match=_exactly(
+            "window must be at least 1; got window=0. It is the number of past days each forecast reads.")):
+        weather_task(window=0)
+    with pytest.raises(ValueError, match=_exactly(
+            "window must be shorter than the training part (731 days); got window=731. "
+            "Use a window of a few days (the course uses 5).")):
+        weather_task(window=731)
+    with pytest.raises(ValueError, match=_exactly(
+            "column(s) ['wind'] are constant over the training years (zero standard deviation), so they "
+            "cannot be normalised; drop them from features (they carry no information).")):
+        weather_task(df=load_weather().assign(wind=1.0))
+    with pytest.raises(ValueError, match=_exactly(
+            "features must not be empty; choose from ('precipitation', 'temp_max', 'temp_min', 'wind').")):
+        weather_task(features=[])
+    with pytest.raises(TypeError, match=_exactly(
+            "model must be a Module; got str. Pass a trained Forecaster, e.g. from train_forecaster.")):
+        predict_degrees("gru", task, "val")
+    with pytest.raises(TypeError, match=_exactly(
+            "task must be a WeatherTask; got dict. Build it with weather_task().")):
+        predict_degrees(Forecaster("gru", 6), {"X": {}}, "val")
+
+
+def test_longest_window_leaves_one_training_window():
+    task = weather_task(window=730, features=["temp_max"], day_of_year=False)  # 731 training days
+    assert len(task.y["train"]) == 1 and task.dates["train"][0] == pd.Timestamp("2013-12-31")
+
+
+def test_task_records_its_settings_and_keeps_float32_targets():
+    task = weather_task(window=3, horizon=2)
+    assert (task.window, task.horizon) == (3, 2)
+    assert all(task.y[s].dtype == torch.float32 and task.X[s].dtype == torch.float32 for s in ("train", "val", "test"))
+
+
+def test_statistics_come_from_the_training_years(task):
+    df = add_day_of_year(load_weather())
+    train = df[:"2013-12-31"]
+    pd.testing.assert_series_equal(task.mean, train.mean())
+    pd.testing.assert_series_equal(task.std, train.std())
+    assert task.mean["temp_max"] != pytest.approx(df.loc["2014", "temp_max"].mean(), abs=0.1)
+
+
+def test_day_of_year_is_an_angle_on_a_365_25_day_circle():
+    dates = pd.date_range("2016-01-01", "2016-12-31")  # a leap year: 31 December is day 366
+    df = add_day_of_year(pd.DataFrame(index=dates))
+    angle = 2 * np.pi * np.arange(366) / 365.25
+    np.testing.assert_allclose(df["doy_sin"], np.sin(angle), atol=1e-12)
+    np.testing.assert_allclose(df["doy_cos"], np.cos(angle), atol=1e-12)
+    assert df["doy_sin"].iloc[91] == pytest.approx(1.0, abs=1e-4)  # 1 April, a quarter of a year on
+
+
+def test_bad_split_names_the_years(task):
+    with pytest.raises(ValueError, match=_exactly(
+            "split must be one of ('train', 'val', 'test'); got 'validation'. "
+            "'train' is 2012-2013, 'val' 2014 and 'test' 2015.")):
+        task.truth("validation")
+    with pytest.raises(ValueError, match=_exactly("seed must be at least 0; got seed=-1.")):
+        task.loaders(batch_size=8, seed=-1)
+    with pytest.raises(TypeError, match=_exactly("seed must be a whole number (int) of at least 0; got 0.5 (float).")):
+        task.loaders(seed=0.5)
+
+
+def test_loaders_shuffle_the_training_windows_with_seed_0_by_default(task):
+    def order(**kwargs):
+        return torch.cat([y for _, y in task.loaders(batch_size=100, **kwargs)["train"]]).flatten()
+
+    torch.testing.assert_close(order(), order(seed=0))
+    assert not torch.equal(order(), order(seed=1))
+    assert not torch.equal(order(), task.y["train"].flatten())  # shuffled
+    val = list(task.loaders(batch_size=100)["val"])  # the other splits keep their order
+    torch.testing.assert_close(torch.cat([y for _, y in val]), task.y["val"])
+
+
+def test_forecaster_defaults_and_dropout_between_layers():
+    model = Forecaster("gru", 6)
+    assert model.kind == "gru" and model.rnn.hidden_size == 32 and model.rnn.num_layers == 1
+    assert model.head.out_features == 1 and model.drop.p == 0.0 and not model.rnn.bidirectional
+    assert model.rnn.batch_first and model.rnn.input_size == 6
+    stacked = Forecaster("lstm", 6, hidden_size=4, num_layers=2, dropout=0.3)
+    assert stacked.rnn.dropout == 0.3 and stacked.drop.p == 0.3
+    assert Forecaster("lstm", 6, dropout=0.3).rnn.dropout == 0.0  # one layer: nothing between layers
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_one_way_forecaster_reads_the_final_hidden_state(kind):
+    torch.manual_seed(0)
+    model = Forecaster(kind, input_size=2, hidden_size=3, horizon=2, num_layers=2).eval()
+    x = torch.randn(4, 6, 2)
+    _, h_n = model.rnn(x)
+    h_n = h_n[0] if kind == "lstm" else h_n
+    torch.testing.assert_close(model(x), model.head(h_n[-1]))
+
+
+def test_train_forecaster_passes_the_notebook_06_settings_to_fit(task, monkeypatch):
+    calls = {}
+
+    def fake_fit(model, train_loader, loss_fn, **kwargs):
+        calls.update(model=model, train=train_loader, loss=loss_fn, **kwargs)
+        return "history"
+
+    monkeypatch.setattr(forecasters, "fit", fake_fit)
+    model, history = train_forecaster(task)
+    assert history == "history" and calls["model"] is model
+    assert model.kind == "lstm" and model.rnn.hidden_size == 32 and model.drop.p == 0.7
+    assert model.rnn.num_layers == 1 and not model.rnn.bidirectional and model.head.out_features == 1
+    assert isinstance(calls["loss"], torch.nn.MSELoss)
+    assert {k: calls[k] for k in ("epochs", "lr", "patience", "progress", "device", "desc")} == {
+        "epochs": 100, "lr": 1e-2, "patience": 10, "progress": True, "device": None, "desc": "LSTM"}
+    first = next(iter(calls["train"]))
+    assert first[0].shape == (128, 5, 6)
+    torch.testing.assert_close(first[1], next(iter(task.loaders(128, seed=0)["train"]))[1])
+    torch.testing.assert_close(torch.cat([y for _, y in calls["val_loader"]]), task.y["val"])  # 2014, in order
+    two_days = weather_task(horizon=2)
+    train_forecaster(two_days, "gru", seed=3, hidden_size=5, dropout=0.1, num_layers=2, bidirectional=True,
+                     batch_size=64, lr=0.5, epochs=7, patience=None, progress=False, device="cpu")
+    model = calls["model"]
+    assert model.rnn.num_layers == 2 and model.rnn.bidirectional and model.drop.p == 0.1
+    assert model.rnn.hidden_size == 5 and model.head.out_features == 2
+    assert {k: calls[k] for k in ("epochs", "lr", "patience", "progress", "device", "desc")} == {
+        "epochs": 7, "lr": 0.5, "patience": None, "progress": False, "device": "cpu", "desc": "GRU"}
+    torch.testing.assert_close(next(iter(calls["train"]))[1], next(iter(two_days.loaders(64, seed=3)["train"]))[1])
+    train_forecaster(task, batch_size=None, progress=False)
+    assert len(list(calls["train"])) == 1  # one full batch
+    default_start = [p.detach().clone() for p in train_forecaster(task, progress=False)[0].parameters()]
+    other_start = [p.detach() for p in train_forecaster(task, seed=3, progress=False)[0].parameters()]
+    assert not torch.equal(default_start[0], other_start[0])  # the seed sets the starting weights
+
+
+def test_predict_degrees_defaults_to_the_test_split(task):
+    torch.manual_seed(0)
+    model = Forecaster("gru", 6, hidden_size=4).eval()
+    pred = predict_degrees(model, task)
+    np.testing.assert_array_equal(pred, predict_degrees(model, task, "test"))
+    with torch.no_grad():
+        np.testing.assert_allclose(pred, task.to_degrees(model(task.X["test"])), rtol=1e-5)
+
+
+def test_whole_error_messages_of_the_forecaster_and_its_training(task):
+    with pytest.raises(ValueError, match=_exactly("input_size must be at least 1; got input_size=0.")):
+        Forecaster("gru", 0)
+    with pytest.raises(ValueError, match=_exactly("horizon must be at least 1; got horizon=0.")):
+        Forecaster("gru", 6, horizon=0)
+    with pytest.raises(ValueError, match=_exactly(
+            "dropout must be a finite number in [0, 1); got dropout=1.0. "
+            "It is the share of the last hidden state zeroed in training.")):
+        Forecaster("gru", 6, dropout=1.0)
+    with pytest.raises(TypeError, match=_exactly(
+            "task must be a WeatherTask; got dict. Build it with weather_task().")):
+        train_forecaster({"X": {}}, epochs=1, progress=False)
+    with pytest.raises(ValueError, match=_exactly("seed must be at least 0; got seed=-1.")):
+        train_forecaster(task, seed=-1, epochs=1, progress=False)
