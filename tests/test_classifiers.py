@@ -405,3 +405,18 @@ def test_padding_beyond_the_longest_sentence_changes_nothing(bidirectional, pool
     tokens, lengths = pad_sequences([[3, 4, 5], [7, 8]])
     wide = torch.cat([tokens, torch.full((2, 3), PAD_ID)], dim=1)  # e.g. a batch padded to a fixed width
     torch.testing.assert_close(model(wide, lengths), model(tokens, lengths))
+
+
+def test_the_seed_seeds_dropout_as_well_as_the_batch_order():
+    # Every training sentence is the same, so no batch order can differ between seeds: only the dropout masks can.
+    data = prepare_text_data(["a fine film"] * 20, [1] * 20, min_freq=1)
+
+    def trained(seed: int, dropout: float) -> torch.Tensor:
+        torch.manual_seed(0)
+        model = classifiers.RecurrentClassifier("gru", len(data.vocab), embed_dim=4, hidden_size=4, dropout=dropout)
+        result = classifiers.train_text_classifier(model, data, epochs=2, patience=None, seed=seed, progress=False,
+                                                   device="cpu")
+        return torch.cat([p.detach().flatten() for p in result.model.parameters()])
+
+    assert torch.equal(trained(1, 0.0), trained(2, 0.0))
+    assert not torch.equal(trained(1, 0.5), trained(2, 0.5))
