@@ -14,6 +14,8 @@ from pathlib import Path
 
 import torch
 
+from course_utils._validate import positive_int
+
 COURSE_THREADS = 1  # fastest for the course's models, quiet and busy (benchmarks/README.md)
 CGROUP = Path("/sys/fs/cgroup")
 
@@ -64,10 +66,7 @@ def use_course_threads(n: int | None = None) -> int:
     the process may use). On a GPU PyTorch's own setting is left alone.
     """
     if n is not None:
-        if isinstance(n, bool) or not isinstance(n, int):
-            raise TypeError(f"n must be a whole number of threads such as 1 or 2, or None; got {n!r}.")
-        if n < 1:
-            raise ValueError(f"n must be at least 1 thread; got {n}. Pass None to use the course's choice.")
+        n = positive_int("n", n, hint="Pass a number of threads such as 1 or 2, or None for the course's choice.")
     else:
         n = _env_threads()
         if n is None:
