@@ -65,7 +65,8 @@ def _shape_hint(got: tuple, expected: tuple) -> str:
 def _numbers(name: str, value: Any) -> np.ndarray:
     """``value`` as a float array, or ``CheckFailed`` saying in plain words why it is not numbers."""
     if value is None:
-        raise CheckFailed(f"{name} is None. A function that ends without `return` gives None: did you forget "
+        raise CheckFailed(f"{name} is None: no answer yet? Set it to your answer and run its cell. If it comes from a "
+                          "function you wrote, a function that ends without `return` gives None: did you forget "
                           "the `return` line?")
     if isinstance(value, (str, bytes, Mapping)) or value is ...:
         raise CheckFailed(f"{name} is {_kind(value)}; a number or an array of numbers is expected here.")
@@ -87,7 +88,7 @@ def _difference(name: str, got: Any, expected: Any, atol: float, rtol: float, re
         if got is None:
             _numbers(name, got)
         if not isinstance(got, (tuple, list)):
-            return f"{name} is {_kind(got)}; a tuple of {len(expected)} values is expected, as in `return a, b`."
+            return f"{name} is {_kind(got)}; a tuple of {len(expected)} values is expected, such as (a, b)."
         if len(got) != len(expected):
             return f"{name} holds {len(got)} values; {len(expected)} are expected."
         for k, (g, e) in enumerate(zip(got, expected, strict=True)):
