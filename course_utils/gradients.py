@@ -7,7 +7,8 @@ hidden state, and asks autograd for the gradient of one fixed loss with respect 
 
 so ``dloss/dh_T`` is all ones and ``norms[0] = sqrt(batch * hidden_size)``. ``norms[j]`` is the norm of
 ``dloss/dh_(T-j)``, the gradient that reaches the hidden state ``j`` steps before the last one. A plain RNN
-multiplies it at each step by ``W_hh`` and by the tanh slope, so it shrinks (or grows) geometrically.
+multiplies it at each step back by the Jacobian ``dh_t/dh_(t-1) = diag(1 - h_t**2) @ W_hh`` (the tanh slope of
+each unit times its row of ``W_hh``), so it shrinks (or grows) geometrically.
 
 ``reach`` turns that curve into one number: how many steps back the gradient stays above a fraction of
 its value at the last step.

@@ -63,15 +63,22 @@ def plot_forecast(index: Sequence, truth: Sequence[float], preds: Mapping[str, S
 
 
 def plot_grad_norms(norms: Mapping[str, Sequence[float]], ax: Any = None, log: bool = True,
-                    title: str = "Gradient norm reaching each earlier step") -> Any:
-    """Gradient norm against the number of steps back from the loss, one line per model."""
+                    title: str = "Gradient norm reaching each earlier step", *,
+                    colors: Mapping[str, str] | None = None) -> Any:
+    """Gradient norm against the number of steps back from the loss, one line per model.
+
+    ``colors`` maps a name to its colour where the course colour of ``color_for`` does not fit (for example
+    ``{"LSTM (forget bias +1)": COLORS["LSTM"]}``). A log axis says "(log scale)" in its label.
+    """
     ax = _ax(ax)
+    colors = colors or {}
     for k, (name, values) in enumerate(norms.items()):
         values = np.asarray(values, dtype=float)
-        ax.plot(np.arange(len(values)), values, color=color_for(name) or PALETTE[4 + k % 3], label=name)
+        color = colors.get(name) or color_for(name) or PALETTE[4 + k % 3]
+        ax.plot(np.arange(len(values)), values, color=color, label=name)
     if log:
         ax.set_yscale("log")
-    ax.set(title=title, xlabel="steps back from the loss", ylabel="‖dL/dh‖")
+    ax.set(title=title, xlabel="steps back from the loss", ylabel="‖dL/dh‖ (log scale)" if log else "‖dL/dh‖")
     ax.legend()
     return ax
 

@@ -67,6 +67,25 @@ def test_scalar_rnn_matches_the_closed_form():
     np.testing.assert_allclose(norms, expected, rtol=1e-10)
 
 
+def test_rnn_norms_are_the_product_of_the_jacobians():
+    """Many units: dL/dh_(t-1) = dL/dh_t @ J_t with J_t = diag(1 - h_t^2) W_hh, from dL/dh_T = ones."""
+    module = make("RNN", input_size=2, hidden=6, seed=4)
+    with torch.no_grad():
+        module.weight_hh_l0.mul_(3.0)  # large enough that some steps stretch the gradient
+    x = np.random.default_rng(2).normal(size=(25, 2))
+    params = cells.params_from_torch(module)
+    hs = np.array([s["h"] for s in cells.rnn_trace(x, params)])
+    grad, expected = np.ones(6), [np.sqrt(6)]
+    for h in hs[:0:-1]:  # h_T, ..., h_2: one Jacobian per step back
+        grad = grad @ (np.diag(1 - h**2) @ params["weight_hh"])
+        expected.append(np.linalg.norm(grad))
+    norms = hidden_grad_norms(module, torch.as_tensor(x))
+    np.testing.assert_allclose(norms, expected, rtol=1e-9)
+    jac_norms = [np.linalg.norm(np.diag(1 - h**2) @ params["weight_hh"], 2) for h in hs[:0:-1]]
+    bound = np.sqrt(6) * np.cumprod(np.r_[1.0, jac_norms])  # ||g J|| <= ||g|| ||J||, step after step
+    assert np.all(norms <= bound * (1 + 1e-9))
+
+
 @pytest.mark.parametrize("kind", list(KINDS))
 def test_batch_first_gives_the_same_norms(kind):
     x = torch.randn(9, 2, 3, dtype=torch.float64)

@@ -76,3 +76,14 @@ def test_plot_learning_curves_start_at_epoch_one():
     np.testing.assert_array_equal(train.get_xdata(), [1, 2, 3])
     np.testing.assert_array_equal(val.get_ydata(), [4.0, 3.0, 3.5])
     assert ax.get_yscale() == "log" and ax.get_xlabel() == "epoch" and ax.get_ylabel() == "loss"
+
+
+def test_plot_grad_norms_says_log_scale_and_takes_colours():
+    ax = plots.plot_grad_norms({"LSTM (forget bias +1)": [4.0, 2.0], "RNN": [4.0, 1.0]},
+                               colors={"LSTM (forget bias +1)": plots.COLORS["LSTM"]})
+    assert ax.get_ylabel() == "‖dL/dh‖ (log scale)"
+    lstm, rnn = ax.get_lines()
+    assert mcolors.to_hex(lstm.get_color()).upper() == plots.COLORS["LSTM"]
+    assert mcolors.to_hex(rnn.get_color()).upper() == plots.COLORS["RNN"]  # the course colour still applies
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["LSTM (forget bias +1)", "RNN"]
+    assert plots.plot_grad_norms({"GRU": [1.0, 0.5]}, log=False).get_ylabel() == "‖dL/dh‖"
