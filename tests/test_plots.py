@@ -76,3 +76,9 @@ def test_plot_learning_curves_start_at_epoch_one():
     np.testing.assert_array_equal(train.get_xdata(), [1, 2, 3])
     np.testing.assert_array_equal(val.get_ydata(), [4.0, 3.0, 3.5])
     assert ax.get_yscale() == "log" and ax.get_xlabel() == "epoch" and ax.get_ylabel() == "loss"
+
+
+def test_plot_forecast_labels_the_x_axis_only_when_asked():
+    ax = plots.plot_forecast(range(3), np.zeros(3), {"LSTM": np.ones(3)}, xlabel="date")
+    assert ax.get_xlabel() == "date"
+    assert plots.plot_forecast(range(3), np.zeros(3), {"LSTM": np.ones(3)}).get_xlabel() == ""
