@@ -58,7 +58,9 @@ def plot_forecast(index: Sequence, truth: Sequence[float], preds: Mapping[str, S
     ax.plot(index, truth, color=COLORS["truth"], lw=1.5, label="truth")
     for name, pred in preds.items():
         ax.plot(index, pred, color=color_for(name), lw=1, alpha=0.9, label=name)
-    ax.set(title=title, ylabel=ylabel, xlabel=xlabel)
+    ax.set(title=title, ylabel=ylabel)
+    if xlabel:
+        ax.set_xlabel(xlabel)
     ax.legend()
     return ax
 

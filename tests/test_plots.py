@@ -81,4 +81,6 @@ def test_plot_learning_curves_start_at_epoch_one():
 def test_plot_forecast_labels_the_x_axis_only_when_asked():
     ax = plots.plot_forecast(range(3), np.zeros(3), {"LSTM": np.ones(3)}, xlabel="date")
     assert ax.get_xlabel() == "date"
-    assert plots.plot_forecast(range(3), np.zeros(3), {"LSTM": np.ones(3)}).get_xlabel() == ""
+    _, ax = plt.subplots()
+    ax.set_xlabel("day")  # a label set before is kept when xlabel is not given
+    assert plots.plot_forecast(range(3), np.zeros(3), {"LSTM": np.ones(3)}, ax=ax).get_xlabel() == "day"
