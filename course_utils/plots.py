@@ -51,13 +51,16 @@ def _ax(ax: Any) -> Any:
 
 
 def plot_forecast(index: Sequence, truth: Sequence[float], preds: Mapping[str, Sequence[float]],
-                  ax: Any = None, title: str = "Forecast against the truth", ylabel: str = "") -> Any:
-    """The true series in black and each model's forecast in its colour."""
+                  ax: Any = None, title: str = "Forecast against the truth", ylabel: str = "",
+                  xlabel: str = "") -> Any:
+    """The true series in black and each model's forecast in its colour; ``xlabel`` names the x axis."""
     ax = _ax(ax)
     ax.plot(index, truth, color=COLORS["truth"], lw=1.5, label="truth")
     for name, pred in preds.items():
         ax.plot(index, pred, color=color_for(name), lw=1, alpha=0.9, label=name)
     ax.set(title=title, ylabel=ylabel)
+    if xlabel:
+        ax.set_xlabel(xlabel)
     ax.legend()
     return ax
 

@@ -87,3 +87,11 @@ def test_plot_grad_norms_says_log_scale_and_takes_colours():
     assert mcolors.to_hex(rnn.get_color()).upper() == plots.COLORS["RNN"]  # the course colour still applies
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["LSTM (forget bias +1)", "RNN"]
     assert plots.plot_grad_norms({"GRU": [1.0, 0.5]}, log=False).get_ylabel() == "‖dL/dh‖"
+
+
+def test_plot_forecast_labels_the_x_axis_only_when_asked():
+    ax = plots.plot_forecast(range(3), np.zeros(3), {"LSTM": np.ones(3)}, xlabel="date")
+    assert ax.get_xlabel() == "date"
+    _, ax = plt.subplots()
+    ax.set_xlabel("day")  # a label set before is kept when xlabel is not given
+    assert plots.plot_forecast(range(3), np.zeros(3), {"LSTM": np.ones(3)}, ax=ax).get_xlabel() == "day"
