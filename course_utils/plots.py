@@ -77,23 +77,33 @@ def plot_grad_norms(norms: Mapping[str, Sequence[float]], ax: Any = None, log: b
 
 
 def plot_gate_heatmap(values: Any, row_labels: Sequence[str], col_labels: Sequence[str],
-                      ax: Any = None, title: str = "", cmap: str = "viridis", fmt: str = "{:.2f}") -> Any:
-    """A heatmap of a 2-D table of values (for example gates by time step), each cell labelled."""
+                      ax: Any = None, title: str = "", cmap: str = "viridis", fmt: str = "{:.2f}",
+                      vmin: float | None = None, vmax: float | None = None, colorbar: bool = True) -> Any:
+    """A heatmap of a 2-D table of values (for example gates by time step), each cell labelled.
+
+    ``vmin`` and ``vmax`` fix the colour scale (give the same to panels that are compared; by default each
+    heatmap spans its own values); ``colorbar=False`` leaves the colour bar to the caller, for one bar shared by
+    several panels (``fig.colorbar(ax.images[0], ax=axes)``).
+    """
     values = np.asarray(values, dtype=float)
     if values.shape != (len(row_labels), len(col_labels)):
         raise ValueError(
             f"values must be 2-D with one row per row label and one column per column label, "
             f"({len(row_labels)}, {len(col_labels)}); got shape {values.shape}."
         )
+    if vmin is not None and vmax is not None and not vmin < vmax:
+        raise ValueError(f"vmin must be below vmax; got vmin={vmin}, vmax={vmax}.")
     ax = _ax(ax)
-    image = ax.imshow(values, cmap=cmap, aspect="auto")
+    image = ax.imshow(values, cmap=cmap, aspect="auto", vmin=vmin, vmax=vmax)
     ax.set_xticks(range(len(col_labels)), col_labels)
     ax.set_yticks(range(len(row_labels)), row_labels)
     ax.grid(False)
-    mid = np.nanmean(values)
+    low, high = image.get_clim()
+    mid = np.nanmean(values) if vmin is None and vmax is None else (low + high) / 2  # text colour switches here
     for (r, c), v in np.ndenumerate(values):
         ax.text(c, r, fmt.format(v), ha="center", va="center", color="white" if v < mid else "black", fontsize=8)
-    ax.figure.colorbar(image, ax=ax)
+    if colorbar:
+        ax.figure.colorbar(image, ax=ax)
     ax.set_title(title)
     return ax
 

@@ -76,3 +76,14 @@ def test_plot_learning_curves_start_at_epoch_one():
     np.testing.assert_array_equal(train.get_xdata(), [1, 2, 3])
     np.testing.assert_array_equal(val.get_ydata(), [4.0, 3.0, 3.5])
     assert ax.get_yscale() == "log" and ax.get_xlabel() == "epoch" and ax.get_ylabel() == "loss"
+
+
+def test_plot_gate_heatmap_shares_a_fixed_colour_scale():
+    values = np.array([[0.2, 0.4], [0.6, 0.8]])
+    ax = plots.plot_gate_heatmap(values, ["f", "i"], ["day 1", "day 2"], vmin=0.0, vmax=1.0, colorbar=False)
+    assert ax.images[0].get_clim() == (0.0, 1.0)
+    assert len(ax.figure.axes) == 1  # no colour bar: the caller draws one for several panels
+    # the text colour switches at the middle of the fixed scale (0.5), not at the mean of these values
+    assert [t.get_color() for t in ax.texts] == ["white", "white", "black", "black"]
+    with pytest.raises(ValueError, match="vmin must be below vmax; got vmin=1.0, vmax=0.0"):
+        plots.plot_gate_heatmap(values, ["f", "i"], ["day 1", "day 2"], vmin=1.0, vmax=0.0)
