@@ -104,10 +104,13 @@ def rnn_step(x_t: np.ndarray, h_prev: np.ndarray, params: Params, nonlinearity: 
 
 
 def lstm_step(x_t: np.ndarray, h_prev: np.ndarray, c_prev: np.ndarray, params: Params) -> Step:
-    """One LSTM step: forget, input and output gates, potential memory g, new c and h."""
+    """One LSTM step: forget, input and output gates, potential memory g, new c and h.
+
+    ``pre`` holds the four blocks' weighted sums (pre-activations) before sigmoid or tanh.
+    """
     hidden = h_prev.shape[-1]
-    z = params["weight_ih"] @ x_t + params["bias_ih"] + params["weight_hh"] @ h_prev + params["bias_hh"]  # (4H,)
-    i_pre, f_pre, g_pre, o_pre = (z[k * hidden : (k + 1) * hidden] for k in range(4))  # rows i, f, g, o
+    pre = params["weight_ih"] @ x_t + params["bias_ih"] + params["weight_hh"] @ h_prev + params["bias_hh"]  # (4H,)
+    i_pre, f_pre, g_pre, o_pre = (pre[k * hidden : (k + 1) * hidden] for k in range(4))  # rows i, f, g, o
     i, f, g, o = sigmoid(i_pre), sigmoid(f_pre), np.tanh(g_pre), sigmoid(o_pre)
     c = f * c_prev + i * g  # long-term memory: no weight on this path
     h = o * np.tanh(c)  # short-term memory

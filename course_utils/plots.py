@@ -87,23 +87,33 @@ def plot_grad_norms(norms: Mapping[str, Sequence[float]], ax: Any = None, log: b
 
 
 def plot_gate_heatmap(values: Any, row_labels: Sequence[str], col_labels: Sequence[str],
-                      ax: Any = None, title: str = "", cmap: str = "viridis", fmt: str = "{:.2f}") -> Any:
-    """A heatmap of a 2-D table of values (for example gates by time step), each cell labelled."""
+                      ax: Any = None, title: str = "", cmap: str = "viridis", fmt: str = "{:.2f}",
+                      vmin: float | None = None, vmax: float | None = None, colorbar: bool = True) -> Any:
+    """A heatmap of a 2-D table of values (for example gates by time step), each cell labelled.
+
+    ``vmin`` and ``vmax`` fix the colour scale (give the same to panels that are compared; by default each
+    heatmap spans its own values); ``colorbar=False`` leaves the colour bar to the caller, for one bar shared by
+    several panels (``fig.colorbar(ax.images[0], ax=axes)``).
+    """
     values = np.asarray(values, dtype=float)
     if values.shape != (len(row_labels), len(col_labels)):
         raise ValueError(
             f"values must be 2-D with one row per row label and one column per column label, "
             f"({len(row_labels)}, {len(col_labels)}); got shape {values.shape}."
         )
+    if vmin is not None and vmax is not None and not vmin < vmax:
+        raise ValueError(f"vmin must be below vmax; got vmin={vmin}, vmax={vmax}.")
     ax = _ax(ax)
-    image = ax.imshow(values, cmap=cmap, aspect="auto")
+    image = ax.imshow(values, cmap=cmap, aspect="auto", vmin=vmin, vmax=vmax)
     ax.set_xticks(range(len(col_labels)), col_labels)
     ax.set_yticks(range(len(row_labels)), row_labels)
     ax.grid(False)
-    mid = np.nanmean(values)
+    low, high = image.get_clim()
+    mid = np.nanmean(values) if vmin is None and vmax is None else (low + high) / 2  # text colour switches here
     for (r, c), v in np.ndenumerate(values):
         ax.text(c, r, fmt.format(v), ha="center", va="center", color="white" if v < mid else "black", fontsize=8)
-    ax.figure.colorbar(image, ax=ax)
+    if colorbar:
+        ax.figure.colorbar(image, ax=ax)
     ax.set_title(title)
     return ax
 
@@ -118,4 +128,67 @@ def plot_learning_curves(curves: Mapping[str, Sequence[float]], ax: Any = None, 
         ax.set_yscale("log")
     ax.set(title=title, xlabel=xlabel, ylabel=ylabel)
     ax.legend()
+    return ax
+
+
+_LSTM_STEP_KEYS = ("f", "i", "g", "o", "c_prev", "c", "h_prev", "x", "h")
+
+
+def plot_lstm_step(values: Mapping[str, float], ax: Any = None) -> Any:
+    """The summary picture of one LSTM step of a single unit, labelled with its numbers.
+
+    ``values`` holds the gates ``f``, ``i``, ``g``, ``o``, the memories ``c_prev``, ``c``, ``h_prev``, ``h`` and
+    the input ``x`` (plain numbers). The long-term line runs across the top; the four blocks read ``h_prev`` and
+    ``x`` at the bottom.
+    """
+    missing = [k for k in _LSTM_STEP_KEYS if k not in values]
+    if missing:
+        raise ValueError(f"values is missing {missing}; give every one of {list(_LSTM_STEP_KEYS)}.")
+    v = {k: float(np.asarray(values[k]).reshape(-1)[0]) for k in _LSTM_STEP_KEYS}
+    ax = ax if ax is not None else plt.subplots(figsize=(11, 5.6))[1]
+    ax.set(xlim=(0, 12), ylim=(0, 7.3), title="One LSTM step: two memories, three gates")
+    ax.axis("off")
+    arrow = lambda start, end, color="black": ax.annotate(
+        "", xy=end, xytext=start, arrowprops={"arrowstyle": "->", "color": color, "lw": 1.6})
+    node = lambda xy, text: ax.text(*xy, text, ha="center", va="center", fontsize=13,
+                                    bbox={"boxstyle": "circle", "fc": "white", "ec": "black"})
+    box = lambda xy, text, color: ax.text(*xy, text, ha="center", va="center", fontsize=11, color="white",
+                                          bbox={"boxstyle": "round,pad=0.4", "fc": color, "ec": color})
+    label = lambda xy, text, **kw: ax.text(*xy, text, ha="center", va="center", fontsize=9, **kw)
+    # the long-term memory line, across the top
+    arrow((0.4, 6.3), (2.75, 6.3), PALETTE[7])
+    node((3, 6.3), "×")
+    arrow((3.25, 6.3), (5.75, 6.3))
+    node((6, 6.3), "+")
+    arrow((6.25, 6.3), (11.6, 6.3))
+    label((0.9, 6.75), f"c(t-1) = {v['c_prev']:.2f}\nlong-term memory")
+    label((11.0, 6.75), f"c(t) = {v['c']:.4f}")
+    label((4.4, 7.05), "no weights on this line", style="italic", color="grey")
+    # the short-term memory and the input meet at the bottom, and feed four blocks with weights and biases
+    ax.plot([0.4, 9.2], [0.7, 0.7], color="black", lw=1.6)
+    label((1.0, 0.3), f"h(t-1) = {v['h_prev']:.2f}   x(t) = {v['x']:.2f}")
+    label((5.7, 0.3), "each block: a weight on h, a weight on x and a bias", style="italic", color="grey")
+    gates = [(3, "σ", "forget f", "f", PALETTE[0]), (4.7, "σ", "input i", "i", PALETTE[1]),
+             (6.6, "tanh", "potential g", "g", PALETTE[2]), (8.4, "σ", "output o", "o", PALETTE[3])]
+    for x_pos, text, name, key, color in gates:
+        arrow((x_pos, 0.7), (x_pos, 2.05))
+        box((x_pos, 2.4), text, color)
+        ax.text(x_pos - 0.12, 1.35, f"{name}\n= {v[key]:.4f}", ha="right", va="center", fontsize=9,
+                color=color, fontweight="bold")
+    arrow((3, 2.8), (3, 6.0), PALETTE[0])  # forget: f multiplies the long-term memory
+    node((5.6, 4.3), "×")  # input: i × g is added to the long-term memory
+    arrow((4.7, 2.8), (5.4, 4.05), PALETTE[1])
+    arrow((6.6, 2.8), (5.8, 4.05), PALETTE[2])
+    arrow((5.65, 4.6), (5.95, 6.0))
+    label((6.75, 4.75), f"i·g = {v['i'] * v['g']:.4f}")
+    arrow((9.8, 6.3), (9.8, 5.25))  # output: tanh(c) × o is the new short-term memory
+    ax.text(9.8, 4.9, "tanh", ha="center", va="center", fontsize=10,
+            bbox={"boxstyle": "round,pad=0.3", "fc": "white", "ec": PALETTE[3]})
+    node((9.8, 3.6), "×")
+    arrow((9.8, 4.55), (9.8, 3.9))
+    arrow((8.4, 2.8), (9.55, 3.45), PALETTE[3])
+    arrow((10.05, 3.6), (11.6, 3.6))
+    label((11.0, 4.05), f"h(t) = {v['h']:.4f}\nshort-term memory\n(the output)")
+    arrow((10.9, 3.3), (10.9, 1.0), "grey")
+    label((11.25, 0.75), "to the next step", color="grey")
     return ax

@@ -272,3 +272,43 @@ def test_stacked_gru_paper_form_is_not_torch_form():
     ref_out, _ = torch_run(module, x)
     out, _ = cells.stacked_forward("gru", x, cells.layers_from_torch(module), reset_after=False)
     assert np.max(np.abs(out - ref_out)) > 1e-3
+
+
+def _long_term_jacobian(module, x, h0, c0):
+    """dc_T/dc_0 of a torch LSTM by autograd, h0 held fixed; x is (T, 1, D), h0 and c0 are (1, 1, H)."""
+    hidden = module.hidden_size
+    return torch.autograd.functional.jacobian(lambda c: module(x, (h0, c))[1][1], c0).reshape(hidden, hidden)
+
+
+@settings(max_examples=15, deadline=None)
+@given(input_size=st.integers(1, 4), hidden=st.integers(1, 5), steps=st.integers(1, 8), seed=st.integers(0, 10_000))
+def test_long_term_path_is_the_product_of_forget_gates(input_size, hidden, steps, seed):
+    """Notebook 03's gradient claims: one step gives diag(f); without weights on h, T steps give diag(f_1 ... f_T),
+    a product that never exceeds 1; with weights on h the whole derivative has other routes as well."""
+    module = make("lstm", input_size, hidden, seed)
+    gen = torch.Generator().manual_seed(seed)
+    x = torch.randn(steps, 1, input_size, dtype=torch.float64, generator=gen)
+    h0, c0 = (torch.randn(1, 1, hidden, dtype=torch.float64, generator=gen) for _ in range(2))
+
+    def forget_product(m, x_part):
+        trace = cells.lstm_trace(x_part[:, 0].numpy(), cells.params_from_torch(m), h0[0, 0].numpy(), c0[0, 0].numpy())
+        return np.prod([s["f"] for s in trace], axis=0)
+
+    one_step = _long_term_jacobian(module, x[:1], h0, c0).numpy()
+    np.testing.assert_allclose(one_step, np.diag(forget_product(module, x[:1])), atol=1e-12)
+    no_h = make("lstm", input_size, hidden, seed)
+    with torch.no_grad():
+        no_h.weight_hh_l0.zero_()
+    product = forget_product(no_h, x)
+    assert np.all((product > 0) & (product < 1))
+    np.testing.assert_allclose(_long_term_jacobian(no_h, x, h0, c0).numpy(), np.diag(product), atol=1e-12)
+
+
+def test_weights_on_h_add_other_routes():
+    module = make("lstm", 3, 4, 0)
+    gen = torch.Generator().manual_seed(0)
+    x = torch.randn(5, 1, 3, dtype=torch.float64, generator=gen)
+    h0, c0 = (torch.randn(1, 1, 4, dtype=torch.float64, generator=gen) for _ in range(2))
+    trace = cells.lstm_trace(x[:, 0].numpy(), cells.params_from_torch(module), h0[0, 0].numpy(), c0[0, 0].numpy())
+    whole = _long_term_jacobian(module, x, h0, c0).numpy()
+    assert np.abs(whole - np.diag(np.prod([s["f"] for s in trace], axis=0))).max() > 1e-3

@@ -95,3 +95,25 @@ def test_plot_forecast_labels_the_x_axis_only_when_asked():
     _, ax = plt.subplots()
     ax.set_xlabel("day")  # a label set before is kept when xlabel is not given
     assert plots.plot_forecast(range(3), np.zeros(3), {"LSTM": np.ones(3)}, ax=ax).get_xlabel() == "day"
+
+
+def test_plot_gate_heatmap_shares_a_fixed_colour_scale():
+    values = np.array([[0.2, 0.4], [0.6, 0.8]])
+    ax = plots.plot_gate_heatmap(values, ["f", "i"], ["day 1", "day 2"], vmin=0.0, vmax=1.0, colorbar=False)
+    assert ax.images[0].get_clim() == (0.0, 1.0)
+    assert len(ax.figure.axes) == 1  # no colour bar: the caller draws one for several panels
+    # the text colour switches at the middle of the fixed scale (0.5), not at the mean of these values
+    assert [t.get_color() for t in ax.texts] == ["white", "white", "black", "black"]
+    with pytest.raises(ValueError, match="vmin must be below vmax; got vmin=1.0, vmax=0.0"):
+        plots.plot_gate_heatmap(values, ["f", "i"], ["day 1", "day 2"], vmin=1.0, vmax=0.0)
+
+
+def test_plot_lstm_step_labels_the_step_and_refuses_missing_values():
+    values = {"f": 0.9974, "i": 0.9862, "g": 0.9661, "o": 0.9917, "c_prev": 2.0, "c": 2.9476, "h_prev": 1.0,
+              "x": 1.0, "h": np.array([0.9862])}  # a one-unit array is read as its number
+    ax = plots.plot_lstm_step(values)
+    texts = " ".join(t.get_text() for t in ax.texts)
+    for shown in ("forget f\n= 0.9974", "c(t) = 2.9476", "h(t) = 0.9862", "i·g = 0.9528", "no weights on this line"):
+        assert shown in texts
+    with pytest.raises(ValueError, match=r"values is missing \['c_prev'\]"):
+        plots.plot_lstm_step({k: v for k, v in values.items() if k != "c_prev"})
