@@ -168,3 +168,34 @@ def epochs_to_reach(losses: np.ndarray, threshold: float) -> np.ndarray:
     below = losses < threshold
     first = np.argmax(below, axis=0) + 1
     return np.where(below.any(axis=0), first, 0)
+
+
+# ---- the GRU on the stock example (notebook 04) ------------------------------------------------------------------
+# One GRU unit that solves the stock example, so that notebook 04 can follow it day by day as notebook 03 follows
+# the video's LSTM. These are start STOCK_GRU_START of train_units("gru", seed=0) (200 epochs, lr=0.05) after
+# training, rounded to 2 decimals (tests/test_memory_unit_gru.py retrains it and checks). Per block, in torch's row
+# order r, z, n: (weight on the input x, weight on the hidden state h, bias_ih, bias_hh).
+STOCK_GRU_START = 1
+STOCK_GRU_BLOCKS: dict[str, tuple[float, float, float, float]] = {
+    "reset": (2.08, 3.14, 0.59, 0.67),
+    "update": (-3.45, -3.82, 0.67, 0.44),
+    "candidate": (0.89, 3.30, -0.37, 0.06),
+}
+
+
+def stock_gru_params() -> dict[str, np.ndarray]:
+    """The stock example's GRU unit as a ``course_utils.cells`` params dict (torch layout, rows r, z, n)."""
+    w_x, w_h, b_i, b_h = (np.array([block[k] for block in STOCK_GRU_BLOCKS.values()]) for k in range(4))
+    return {
+        "weight_ih": w_x.reshape(3, 1),  # (3H, input_size) = (3, 1)
+        "weight_hh": w_h.reshape(3, 1),  # (3H, H) = (3, 1)
+        "bias_ih": b_i,  # (3H,)
+        "bias_hh": b_h,  # (3H,): b_hn sits inside the reset gate's product, so it is not merged with b_in
+    }
+
+
+def stock_gru(dtype: torch.dtype = torch.float64) -> torch.nn.GRU:
+    """A ``torch.nn.GRU(1, 1, batch_first=True)`` holding ``stock_gru_params()``."""
+    gru = torch.nn.GRU(1, 1, batch_first=True).to(dtype)
+    params_to_torch(stock_gru_params(), gru)
+    return gru

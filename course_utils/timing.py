@@ -3,12 +3,17 @@
 The clock is ``time.perf_counter``. On CUDA the GPU runs asynchronously, so the clock is read only after
 ``torch.cuda.synchronize()``. Timings depend on the machine and on what else runs on it: compare models
 measured in the same session, on the same device, never numbers from different machines.
+
+``recorded_ops`` shows why two layers of similar arithmetic can take very different times: it counts the operations
+autograd recorded to compute a tensor, so one fused kernel (a whole layer in one node) stands out from hundreds of
+small step-by-step operations.
 """
 
 from __future__ import annotations
 
 import statistics
 import time
+from collections import Counter
 from typing import Any
 
 import torch
@@ -72,3 +77,16 @@ def time_forward_backward(module: torch.nn.Module, x: torch.Tensor, repeats: int
     result = {"forward_ms": statistics.median(forward), "backward_ms": statistics.median(backward)}
     result["total_ms"] = result["forward_ms"] + result["backward_ms"]
     return result
+
+
+def recorded_ops(tensor: torch.Tensor) -> Counter[str]:
+    """Count, by name, the operations autograd recorded to produce ``tensor`` (its backward graph), not counting
+    the nodes that hold the weights' gradients (``AccumulateGrad``). A tensor computed without gradients has none."""
+    _validate.instance_of("tensor", tensor, torch.Tensor)
+    seen, todo = set(), [tensor.grad_fn]
+    while todo:
+        fn = todo.pop()
+        if fn is not None and fn not in seen:
+            seen.add(fn)
+            todo.extend(parent for parent, _ in fn.next_functions)
+    return Counter(type(fn).__name__ for fn in seen if type(fn).__name__ != "AccumulateGrad")

@@ -6,7 +6,7 @@ import math
 import pytest
 import torch
 
-from course_utils.timing import time_forward_backward
+from course_utils.timing import recorded_ops, time_forward_backward
 
 
 def small_lstm():
@@ -131,3 +131,28 @@ def test_module_returning_no_tensor_raises():
 
     with pytest.raises(TypeError, match="must return a tensor"):
         time_forward_backward(Bad(), torch.randn(2))
+
+
+# ---- recorded_ops: what autograd recorded --------------------------------------------------------------------
+
+
+def test_recorded_ops_counts_each_operation_once():
+    w = torch.randn(3, requires_grad=True)
+    y = (torch.sigmoid(w) * w).sum()
+    ops = recorded_ops(y)
+    assert ops == {"SumBackward0": 1, "MulBackward0": 1, "SigmoidBackward0": 1}  # AccumulateGrad left out
+
+
+def test_recorded_ops_sees_a_recurrent_layer_step_by_step():
+    """A plain RNN on the CPU records one tanh per step: the count grows with the sequence length."""
+    torch.manual_seed(0)
+    layer = torch.nn.RNN(2, 3, batch_first=True)
+    short, long = (recorded_ops(layer(torch.randn(1, steps, 2))[0]) for steps in (4, 9))
+    assert short["TanhBackward0"] == 4 and long["TanhBackward0"] == 9
+
+
+def test_recorded_ops_without_gradients_is_empty_and_refuses_non_tensors():
+    with torch.no_grad():
+        assert recorded_ops(torch.nn.Linear(2, 2)(torch.randn(1, 2))) == {}
+    with pytest.raises(TypeError, match="tensor must be a Tensor; got list"):
+        recorded_ops([1.0])
