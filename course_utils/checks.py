@@ -1,16 +1,24 @@
 """Self-checks for the exercises: compare a learner's answer with the reference and answer kindly.
 
-A check prints a short "passed" line, or raises ``CheckFailed`` (an ``AssertionError``) that says what
-was expected, what came back, and a likely cause. A function not written yet (``NotImplementedError``)
-gets a reminder of where to write it.
+A check prints a short "✅ ..." line and returns True, or raises ``CheckFailed`` (an ``AssertionError``)
+that says, in plain words, what came back and what to look at. A wrong try gets a hint aimed at the likely
+mistake, never the answer: a multiple-choice explanation is printed after the right answer, or when the
+learner asks for it by setting the answer to ``"?"``. A function not written yet (``NotImplementedError``)
+gets a reminder of where to write it; a missing ``return`` (``None``) is named as such.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import copy
+import inspect
+import re
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
+
+ASK = "?"  # the answer that asks a multiple-choice check for the right answer and its explanation
+SIZE_ERROR = re.compile(r"shape|size|dimension|broadcast|mismatch|out of bounds", re.I)  # errors about sizes
 
 
 class CheckFailed(AssertionError):
@@ -23,6 +31,29 @@ def _as_array(value: Any) -> np.ndarray:
     return np.asarray(value, dtype=float)
 
 
+def _kind(value: Any) -> str:
+    """``value`` described in plain words, for messages."""
+    if value is None:
+        return "None"
+    if isinstance(value, bool):
+        return f"the truth value {value}"
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        return f"the number {value}"
+    if isinstance(value, str):
+        return f"the text {value!r}"
+    if hasattr(value, "shape"):
+        return f"an array of shape {tuple(value.shape)}"
+    return f"a {type(value).__name__}"
+
+
+def _ordinal(k: int) -> str:
+    return {1: "1st", 2: "2nd", 3: "3rd"}.get(k, f"{k}th")
+
+
+def _index(where: tuple) -> str:
+    return "" if not where else " at index [" + ", ".join(str(int(i)) for i in where) + "]"
+
+
 def _shape_hint(got: tuple, expected: tuple) -> str:
     if len(got) == len(expected) and sorted(got) == sorted(expected) and got != expected:
         return " The sizes are swapped: did you multiply by a transposed matrix (W.T instead of W)?"
@@ -31,68 +62,225 @@ def _shape_hint(got: tuple, expected: tuple) -> str:
     return ""
 
 
-def _compare(name: str, got: Any, expected: Any, atol: float, rtol: float, hint: str) -> None:
+def _numbers(name: str, value: Any) -> np.ndarray:
+    """``value`` as a float array, or ``CheckFailed`` saying in plain words why it is not numbers."""
+    if value is None:
+        raise CheckFailed(f"{name} is None. A function that ends without `return` gives None: did you forget "
+                          "the `return` line?")
+    if isinstance(value, (str, bytes, Mapping)) or value is ...:
+        raise CheckFailed(f"{name} is {_kind(value)}; a number or an array of numbers is expected here.")
+    try:
+        return _as_array(value)
+    except (TypeError, ValueError) as err:
+        raise CheckFailed(f"{name} is {_kind(value)}, which cannot be read as numbers ({err}); "
+                          "a number or an array of numbers is expected here.") from err
+
+
+def _difference(name: str, got: Any, expected: Any, atol: float, rtol: float, reveal: bool) -> str | None:
+    """Why ``got`` is not ``expected`` in plain words, or None when they agree.
+
+    With ``reveal`` the message shows the expected number at the first place they differ (a function check on a
+    random input); without, it says only whether the answer is too large or too small (a value check, whose
+    expected number would be the answer itself).
+    """
     if isinstance(expected, tuple):
-        if not isinstance(got, (tuple, list)) or len(got) != len(expected):
-            raise CheckFailed(f"{name}: expected a tuple of {len(expected)} values; got {type(got).__name__}.{hint}")
+        if got is None:
+            _numbers(name, got)
+        if not isinstance(got, (tuple, list)):
+            return f"{name} is {_kind(got)}; a tuple of {len(expected)} values is expected, as in `return a, b`."
+        if len(got) != len(expected):
+            return f"{name} holds {len(got)} values; {len(expected)} are expected."
         for k, (g, e) in enumerate(zip(got, expected, strict=True)):
-            _compare(f"{name}[{k}]", g, e, atol, rtol, hint)
-        return
-    got_a, exp_a = _as_array(got), _as_array(expected)
+            problem = _difference(f"the {_ordinal(k + 1)} value of {name}", g, e, atol, rtol, reveal)
+            if problem:
+                return problem
+        return None
+    got_a, exp_a = _numbers(name, got), _as_array(expected)
     if got_a.shape != exp_a.shape:
-        raise CheckFailed(
-            f"{name} has shape {got_a.shape}, expected {exp_a.shape}.{_shape_hint(got_a.shape, exp_a.shape)}{hint}"
-        )
-    if not np.allclose(got_a, exp_a, atol=atol, rtol=rtol, equal_nan=True):
-        where = np.unravel_index(np.argmax(np.abs(got_a - exp_a)), exp_a.shape) if exp_a.ndim else ()
-        raise CheckFailed(
-            f"{name} differs from the reference: at {where} you have {got_a[where]:.6g}, expected "
-            f"{exp_a[where]:.6g}.{hint}"
-        )
+        hint = _shape_hint(got_a.shape, exp_a.shape)
+        return f"{name} has shape {got_a.shape}; shape {exp_a.shape} is expected.{hint}"
+    bad_nan = np.isnan(got_a) & ~np.isnan(exp_a)
+    if bad_nan.any():
+        where = tuple(np.argwhere(bad_nan)[0]) if got_a.ndim else ()
+        return (f"{name} is NaN (not a number){_index(where)}. NaN comes from 0/0, the log of a negative number, "
+                "or an array made with np.empty and never filled.")
+    if np.allclose(got_a, exp_a, atol=atol, rtol=rtol, equal_nan=True):
+        return None
+    gap = np.where(np.isnan(exp_a), 0.0, np.abs(got_a - exp_a))
+    where = np.unravel_index(np.argmax(gap), exp_a.shape) if exp_a.ndim else ()
+    g, e = got_a[where], exp_a[where]
+    if reveal:
+        return f"{name} differs from the reference{_index(where)}: you have {g:.6g}, the reference {e:.6g}."
+    return f"{name} is not right yet{_index(where)}: you have {g:.6g}, which is too {'large' if g > e else 'small'}."
+
+
+def _agrees(got: Any, value: Any, atol: float, rtol: float) -> bool:
+    try:
+        return _difference("x", got, value, atol, rtol, reveal=True) is None
+    except CheckFailed:
+        return False
+
+
+def _with_hint(message: str, hint: str) -> str:
+    return f"{message} Hint: {hint}" if hint else message
 
 
 def check_value(answer: Any, expected: Any, name: str = "your answer", atol: float = 1e-6,
-                rtol: float = 1e-6, hint: str = "") -> bool:
-    """Check a number or array (or a tuple of them) against the expected value."""
-    hint = f" Hint: {hint}" if hint else ""
-    _compare(name, answer, expected, atol, rtol, hint)
-    print(f"✅ {name} is right.")
-    return True
+                rtol: float = 1e-6, hint: str = "", *, mistakes: Mapping[str, Any] | None = None) -> bool:
+    """Check a number or array (or a tuple of them) against the expected value.
+
+    ``mistakes`` maps a hint to the value that a typical mistake gives; an answer equal to one of them gets that
+    hint instead of ``hint``. A wrong answer is told whether it is too large or too small, never the expected value.
+    """
+    problem = _difference(name, answer, expected, atol, rtol, reveal=False)
+    if problem is None:
+        print(f"✅ {name} is right.")
+        return True
+    for mistake_hint, wrong in (mistakes or {}).items():
+        if _agrees(answer, wrong, atol, rtol):
+            raise CheckFailed(_with_hint(f"{name} is not right yet.", mistake_hint))
+    raise CheckFailed(_with_hint(problem, hint))
+
+
+def _shapes(value: Any) -> Any:
+    """A hashable summary of the sizes in ``value`` (arrays, tensors, dicts and tuples of them)."""
+    if isinstance(value, Mapping):
+        return tuple(sorted((str(k), _shapes(v)) for k, v in value.items()))
+    if isinstance(value, (tuple, list)):
+        return tuple(_shapes(v) for v in value)
+    if hasattr(value, "shape"):
+        return tuple(value.shape)
+    if isinstance(value, (int, float, np.number)):
+        return ()
+    return type(value).__name__
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, Mapping):
+        return f"a dict of {len(value)} ({', '.join(str(k) for k in value)})"
+    if hasattr(value, "shape") and getattr(value, "ndim", 1) > 0:
+        return f"shape {tuple(int(s) for s in value.shape)}"
+    if isinstance(value, (int, float, np.number)) or hasattr(value, "shape"):
+        return f"{float(value):.4g}"
+    if isinstance(value, (tuple, list)):
+        return f"a {type(value).__name__} of {len(value)}"
+    return _kind(value)
+
+
+def _argument_names(func: Callable[..., Any], count: int) -> list[str]:
+    try:
+        params = [p.name for p in inspect.signature(func).parameters.values()
+                  if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    except (TypeError, ValueError):
+        params = []
+    return (params + [f"argument {k + 1}" for k in range(len(params), count)])[:count]
 
 
 def check_function(learner: Callable[..., Any], reference: Callable[..., Any],
                    make_inputs: Callable[[np.random.Generator], tuple], trials: int = 5, seed: int = 0,
-                   atol: float = 1e-8, rtol: float = 1e-6, hint: str = "") -> bool:
+                   atol: float = 1e-8, rtol: float = 1e-6, hint: str = "", *,
+                   mistakes: Mapping[str, Callable[..., Any]] | None = None, sizes_vary: bool = True) -> bool:
     """Call ``learner`` and ``reference`` on ``trials`` random inputs and compare what they return.
 
-    ``make_inputs(rng)`` returns the tuple of arguments for one trial.
+    ``make_inputs(rng)`` returns the tuple of arguments for one trial. It should draw the sizes at random, so that
+    a function with a hard-coded size fails: with ``sizes_vary`` (the default) inputs of one shape on every trial
+    are refused as a mistake of the exercise's author. ``mistakes`` maps a hint to a function with the
+    reference's signature that makes a typical mistake; a learner's result equal to its result gets that hint.
     """
+    if trials < 1:
+        raise ValueError(f"trials must be at least 1; got {trials}.")
     name = getattr(learner, "__name__", "your function")
-    hint_text = f" Hint: {hint}" if hint else ""
     rng = np.random.default_rng(seed)
-    for trial in range(trials):
-        args = make_inputs(rng)
-        expected = reference(*args)
+    inputs = [tuple(make_inputs(rng)) for _ in range(trials)]
+    if sizes_vary and len({_shapes(args) for args in inputs}) < 2:
+        raise ValueError(
+            f"make_inputs gave inputs of the same shapes on all {trials} trials, so a function with a hard-coded "
+            "size would pass: draw the sizes at random (for example hidden = int(rng.integers(1, 6))), or pass "
+            "sizes_vary=False where the problem fixes the sizes."
+        )
+    for trial, args in enumerate(inputs, start=1):
+        names = _argument_names(reference, len(args))
+        shown = ", ".join(f"{n}: {_describe(a)}" for n, a in zip(names, args, strict=True))
+        where = f"on test {trial} of {trials} ({shown})"
+        expected = reference(*copy.deepcopy(args))
         try:
-            got = learner(*args)
+            got = learner(*copy.deepcopy(args))
         except NotImplementedError as err:
             raise CheckFailed(
                 f"{name} is not written yet: replace `raise NotImplementedError` in the exercise cell with "
                 "your code, run that cell, then run this check again."
             ) from err
         except Exception as err:
-            raise CheckFailed(f"{name} raised {type(err).__name__}: {err} (on trial {trial + 1}).{hint_text}") from err
-        _compare(f"{name}(...) on trial {trial + 1}", got, expected, atol, rtol, hint_text)
+            sizes = ""
+            if trial > 1 and _shapes(args) != _shapes(inputs[0]):
+                sizes = (" This test uses other sizes than test 1: does your code fix a size (like hidden = 4) "
+                         "instead of reading it from the inputs (like h_prev.shape[0])?")
+            elif SIZE_ERROR.search(str(err)):
+                sizes = (" The sizes do not fit together: print the shapes of the arrays on that line, and read each "
+                         "size from the inputs (like h_prev.shape[0]) rather than writing it as a number.")
+            raise CheckFailed(_with_hint(f"{name} raised {type(err).__name__} {where}: {err}.{sizes}", hint)) from err
+        if got is None:
+            raise CheckFailed(f"{name} returned None {where}. A function that ends without `return` gives None: "
+                              "did you forget the `return` line?")
+        problem = _difference("your result", got, expected, atol, rtol, reveal=True)
+        if problem is None:
+            continue
+        for mistake_hint, wrong in (mistakes or {}).items():
+            if _agrees(got, wrong(*copy.deepcopy(args)), atol, rtol):
+                raise CheckFailed(f"{name} is not right {where}. Hint: {mistake_hint}")
+        raise CheckFailed(_with_hint(f"{name} is not right {where}: {problem}", hint))
     print(f"✅ {name} matches the reference on {trials} random inputs. Well done!")
     return True
 
 
-def check_choice(answer: Any, correct: Any, explanation: str = "", name: str = "your answer") -> bool:
-    """Check a quiz answer (a letter, a word or a number) and explain the right one."""
-    normal = (lambda a: a.strip().lower()) if isinstance(correct, str) else (lambda a: a)
+def _option_list(options: str | Sequence[Any] | None) -> list[str] | None:
+    if options is None:
+        return None
+    return [str(o).strip().lower() for o in (list(options) if isinstance(options, str) else options)]
+
+
+def _listing(options: list[str]) -> str:
+    quoted = [f'"{o}"' for o in options]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
+
+
+def check_choice(answer: Any, correct: Any, explanation: str = "", name: str = "your answer", *,
+                 options: str | Sequence[Any] | None = None, hints: Mapping[Any, str] | None = None,
+                 hint: str = "") -> bool:
+    """Check a quiz answer (a letter, a word or a number). The explanation comes with the right answer.
+
+    ``options`` are the valid answers ("abcd" for the letters a to d); ``hints`` maps a wrong option to a hint aimed
+    at the idea it misses, ``hint`` is the hint for the others. A wrong try gets its hint, never the answer; the
+    answer ``"?"`` prints the right answer and its explanation (and returns False).
+    """
+    opts = _option_list(options)
+    key = str(correct).strip().lower()
+    hints = {str(k).strip().lower(): v for k, v in (hints or {}).items()}
+    if opts is not None and key not in opts:
+        raise ValueError(f"the correct answer {correct!r} is not among the options {opts}.")
+    if key in hints or (opts is not None and set(hints) - set(opts)):
+        raise ValueError("hints are for wrong options only, and each must be one of the options.")
+    say = f'one of {_listing(opts)}' if opts else "your answer"
     if answer is None or answer is ...:
-        raise CheckFailed(f"{name}: no answer yet; set it to one of the options, then run this cell again.")
-    if normal(answer) != normal(correct):
-        raise CheckFailed(f"{name}: {answer!r} is not right; try again. {explanation}".strip())
+        raise CheckFailed(f"{name}: no answer yet. Set it to {say} (in quotes), then run this cell again.")
+    if isinstance(answer, (int, np.integer)) and not isinstance(answer, bool) and opts and str(answer) in opts:
+        answer = str(answer)  # 2014 for the option "2014": the same answer, written without quotes
+    if isinstance(correct, str) and not isinstance(answer, str):
+        value = f'"{opts[0]}"' if opts else '"..."'
+        example = f"{name} = {value}" if name.isidentifier() else value
+        raise CheckFailed(f"{name} is {_kind(answer)}, but the answers here are written as text in quotes: set it "
+                          f"to {say}, for example {example}.")
+    given = answer.strip().lower() if isinstance(answer, str) else answer
+    if given == ASK:
+        print(f"The answer is {correct!r}. {explanation}".strip())
+        return False
+    if not isinstance(correct, str):
+        given = str(given)
+    if opts is not None and str(given) not in opts:
+        raise CheckFailed(f"{name}: {answer!r} is not one of the options. Set it to {say}.")
+    if str(given) != key:
+        advice = hints.get(str(given), hint) or "Read the question again and rule out the options one by one."
+        raise CheckFailed(f"{name}: {answer!r} is not right. Hint: {advice} Try again, or set {name} to \"?\" "
+                          "and run the check to see the answer and why.")
     print(f"✅ {name}: {correct!r} is right. {explanation}".strip())
     return True

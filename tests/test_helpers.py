@@ -204,25 +204,44 @@ def reference_step(x, h, params):
 
 
 def rnn_inputs(rng):
-    params = {"weight_ih": rng.normal(size=(4, 3)), "weight_hh": rng.normal(size=(4, 4)),
-              "bias_ih": rng.normal(size=4), "bias_hh": rng.normal(size=4)}
-    return rng.normal(size=3), rng.normal(size=4), params
+    d, hidden = int(rng.integers(1, 6)), int(rng.integers(1, 6))
+    params = {"weight_ih": rng.normal(size=(hidden, d)), "weight_hh": rng.normal(size=(hidden, hidden)),
+              "bias_ih": rng.normal(size=hidden), "bias_hh": rng.normal(size=hidden)}
+    return rng.normal(size=d), rng.normal(size=hidden), params
+
+
+def my_step(x, h, p):
+    return np.tanh(p["weight_ih"] @ x + p["bias_ih"] + p["weight_hh"] @ h + p["bias_hh"])
 
 
 def test_check_function_passes_a_right_answer(capsys):
-    def my_step(x, h, p):
-        return np.tanh(p["weight_ih"] @ x + p["bias_ih"] + p["weight_hh"] @ h + p["bias_hh"])
-
     assert checks.check_function(my_step, reference_step, rnn_inputs)
-    assert "matches the reference" in capsys.readouterr().out
+    assert "matches the reference on 5 random inputs" in capsys.readouterr().out
 
 
-def test_check_function_catches_a_wrong_answer():
+def test_check_function_catches_a_wrong_answer_in_plain_words():
     def forgot_bias(x, h, p):
         return np.tanh(p["weight_ih"] @ x + p["weight_hh"] @ h)
 
-    with pytest.raises(checks.CheckFailed, match="differs from the reference.*expected"):
-        checks.check_function(forgot_bias, reference_step, rnn_inputs)
+    with pytest.raises(checks.CheckFailed) as failed:
+        checks.check_function(forgot_bias, reference_step, rnn_inputs, hint="check the biases")
+    message = str(failed.value)
+    assert "on test 1 of 5 (x: shape (" in message and "params: a dict of 4 (weight_ih" in message
+    assert "differs from the reference" in message and "you have" in message and "Hint: check the biases" in message
+    assert "np.int64" not in message and "trial 1[" not in message
+
+
+def test_check_function_names_the_element_and_the_returned_value():
+    def second_wrong(x, h, p):
+        out = reference_step(x, h, p)
+        return out, out + (np.arange(out.size) == out.size - 1)
+
+    def ref(x, h, p):
+        out = reference_step(x, h, p)
+        return out, out
+
+    with pytest.raises(checks.CheckFailed, match=r"the 2nd value of your result differs .* at index \[\d\]"):
+        checks.check_function(second_wrong, ref, rnn_inputs)
 
 
 def test_check_function_hints_at_a_transpose():
@@ -232,7 +251,7 @@ def test_check_function_hints_at_a_transpose():
     def ref(x, h, p):
         return np.zeros((3, 4))
 
-    with pytest.raises(checks.CheckFailed, match=r"shape \(4, 3\), expected \(3, 4\).*transposed"):
+    with pytest.raises(checks.CheckFailed, match=r"shape \(4, 3\); shape \(3, 4\) is expected.*transposed"):
         checks.check_function(transposed, ref, rnn_inputs)
 
 
@@ -244,19 +263,160 @@ def test_check_function_unwritten_exercise_is_kind():
         checks.check_function(todo, reference_step, rnn_inputs)
 
 
-def test_check_value_and_choice(capsys):
+def test_check_function_names_a_missing_return():
+    def no_return(x, h, p):
+        my_step(x, h, p)
+
+    with pytest.raises(checks.CheckFailed, match="returned None.*forget the `return`") as failed:
+        checks.check_function(no_return, reference_step, rnn_inputs)
+    assert "reshape" not in str(failed.value)
+
+
+def test_check_function_catches_a_hard_coded_size():
+    def hard_coded(x, h, p):
+        hidden = 4  # right only when the hidden size happens to be 4
+        return my_step(x, h, p).reshape(hidden)
+
+    def hidden_four_then_three(rng, calls=[0]):  # noqa: B006  (counts the calls)
+        calls[0] += 1
+        hidden = 4 if calls[0] == 1 else 3
+        params = {"weight_ih": rng.normal(size=(hidden, 2)), "weight_hh": rng.normal(size=(hidden, hidden)),
+                  "bias_ih": rng.normal(size=hidden), "bias_hh": rng.normal(size=hidden)}
+        return rng.normal(size=2), rng.normal(size=hidden), params
+
+    with pytest.raises(checks.CheckFailed, match="on test 2 of 5.*other sizes than test 1.*fix a size"):
+        checks.check_function(hard_coded, reference_step, hidden_four_then_three)
+    with pytest.raises(checks.CheckFailed, match="sizes do not fit together"):  # test 1 already has another size
+        checks.check_function(hard_coded, reference_step, rnn_inputs, seed=1)
+    with pytest.raises(checks.CheckFailed) as failed:
+        checks.check_function(lambda x, h, p: undefined_name, reference_step, rnn_inputs)  # noqa: F821
+    assert "NameError" in str(failed.value) and "size" not in str(failed.value)
+
+
+def test_check_function_refuses_inputs_of_one_shape_unless_told():
+    def fixed(rng):
+        return rng.normal(size=3), rng.normal(size=4), {"weight_ih": rng.normal(size=(4, 3)),
+                                                        "weight_hh": rng.normal(size=(4, 4)),
+                                                        "bias_ih": rng.normal(size=4), "bias_hh": rng.normal(size=4)}
+
+    with pytest.raises(ValueError, match="same shapes on all 5 trials.*sizes_vary=False"):
+        checks.check_function(my_step, reference_step, fixed)
+    assert checks.check_function(my_step, reference_step, fixed, sizes_vary=False)
+    with pytest.raises(ValueError, match="trials must be at least 1"):
+        checks.check_function(my_step, reference_step, rnn_inputs, trials=0)
+
+
+def test_check_function_gives_the_hint_of_the_mistake_it_sees():
+    def used_sigmoid(x, h, p):
+        return 1 / (1 + np.exp(-(p["weight_ih"] @ x + p["bias_ih"] + p["weight_hh"] @ h + p["bias_hh"])))
+
+    def forgot_bias(x, h, p):
+        return np.tanh(p["weight_ih"] @ x + p["weight_hh"] @ h)
+
+    mistakes = {"the RNN squashes with tanh, not the sigmoid": used_sigmoid, "add both biases": forgot_bias}
+    for wrong, expected in ((used_sigmoid, "tanh, not the sigmoid"), (forgot_bias, "add both biases")):
+        with pytest.raises(checks.CheckFailed) as failed:
+            checks.check_function(wrong, reference_step, rnn_inputs, mistakes=mistakes, hint="generic")
+        assert expected in str(failed.value) and "generic" not in str(failed.value)
+        other = next(m for m in mistakes if m not in str(failed.value))
+        assert other not in str(failed.value)
+
+
+def test_check_function_does_not_let_the_learner_change_the_inputs():
+    def mutates(x, h, p):
+        p["bias_hh"][:] = 0  # changing the inputs in place must not change the reference's answer
+        return reference_step(x, h, p)
+
+    with pytest.raises(checks.CheckFailed):
+        checks.check_function(mutates, reference_step, rnn_inputs)
+
+
+def test_check_value(capsys):
     assert checks.check_value(0.12345, 0.1234, atol=1e-3)
     assert checks.check_value((np.ones(2), torch.zeros(3)), (np.ones(2), np.zeros(3)))
-    with pytest.raises(checks.CheckFailed, match="expected a tuple of 2"):
+    assert "✅ your answer is right" in capsys.readouterr().out
+    with pytest.raises(checks.CheckFailed, match="a tuple of 2 values is expected"):
         checks.check_value(1.0, (1.0, 2.0))
-    with pytest.raises(checks.CheckFailed, match="Hint: look again"):
+    with pytest.raises(checks.CheckFailed, match="holds 3 values; 2 are expected"):
+        checks.check_value((1.0, 2.0, 3.0), (1.0, 2.0))
+    with pytest.raises(checks.CheckFailed, match="too large.*Hint: look again") as failed:
         checks.check_value(2.0, 1.0, hint="look again")
-    assert checks.check_choice(" B ", "b")
-    with pytest.raises(checks.CheckFailed, match="no answer yet"):
-        checks.check_choice(None, "b")
-    with pytest.raises(checks.CheckFailed, match="'a' is not right"):
-        checks.check_choice("a", "b", explanation="Because.")
-    assert "✅" in capsys.readouterr().out
+    assert "1" not in str(failed.value).replace("look again", "")  # the expected value is not given away
+    with pytest.raises(checks.CheckFailed, match=r"at index \[1\]: you have -1, which is too small"):
+        checks.check_value(np.array([1.0, -1.0]), np.array([1.0, 1.0]))
+
+
+@pytest.mark.parametrize("answer, message", [
+    (None, "is None.*forget the `return`"),
+    ("0.5", "is the text '0.5'; a number or an array of numbers is expected"),
+    ({"h": 1.0}, "is a dict; a number"),
+    (..., "a number or an array of numbers is expected"),
+    ([1, "a"], "cannot be read as numbers"),
+    (np.array([np.nan, 1.0]), r"NaN \(not a number\) at index \[0\]"),
+    (np.ones((2, 1)), r"shape \(2, 1\); shape \(2,\) is expected.*dimensions"),
+])
+def test_check_value_answers_wrong_types_kindly(answer, message):
+    with pytest.raises(checks.CheckFailed, match=message):
+        checks.check_value(answer, np.array([0.5, 1.0]), name="h")
+
+
+def test_check_value_recognises_a_known_mistake():
+    mistakes = {"did you multiply by h_prev instead of c_prev?": 0.5, "sigmoid, not tanh": (0.1, 0.2)}
+    with pytest.raises(checks.CheckFailed, match="instead of c_prev") as failed:
+        checks.check_value(0.5, 0.9, mistakes=mistakes, hint="generic")
+    assert "generic" not in str(failed.value)
+    with pytest.raises(checks.CheckFailed, match="too small.*generic"):
+        checks.check_value(0.4, 0.9, mistakes=mistakes, hint="generic")
+
+
+def test_check_choice_right_and_explained_only_then(capsys):
+    assert checks.check_choice(" B ", "b", explanation="Because.", options="abcd")
+    assert "'b' is right. Because." in capsys.readouterr().out
+    assert checks.check_choice(2014, "2014", options=("2013", "2014", "2015"))  # the option, without its quotes
+
+
+def test_check_choice_wrong_gets_the_option_hint_not_the_answer():
+    hints = {"a": "the state is not the point", "c": "think of what multiplies the gradient"}
+    with pytest.raises(checks.CheckFailed) as failed:
+        checks.check_choice("a", "b", explanation="SECRET", name="answer_x", options="abcd", hints=hints)
+    message = str(failed.value)
+    assert "the state is not the point" in message and "SECRET" not in message and "'b'" not in message
+    assert 'set answer_x to "?"' in message
+    with pytest.raises(checks.CheckFailed, match="Hint: fallback") as failed:
+        checks.check_choice("d", "b", explanation="SECRET", options="abcd", hints=hints, hint="fallback")
+    assert "SECRET" not in str(failed.value)
+    with pytest.raises(checks.CheckFailed, match="rule out the options"):
+        checks.check_choice("d", "b", options="abcd")
+
+
+def test_check_choice_reveals_on_request(capsys):
+    assert checks.check_choice("?", "b", explanation="Because.", options="abcd") is False
+    assert "The answer is 'b'. Because." in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("answer, message", [
+    (None, 'no answer yet. Set it to one of "a", "b", "c" or "d"'),
+    (..., "no answer yet"),
+    (3, 'is the number 3, but the answers here are written as text in quotes.*answer = "a"'),
+    (["b"], "is a list, but the answers here are written as text"),
+    ("e", "'e' is not one of the options"),
+])
+def test_check_choice_answers_wrong_types_kindly(answer, message):
+    with pytest.raises(checks.CheckFailed, match=message):
+        checks.check_choice(answer, "b", name="answer", options="abcd")
+
+
+def test_check_choice_numeric_and_author_mistakes(capsys):
+    assert checks.check_choice(3, 3, options=(1, 2, 3))
+    assert checks.check_choice("3", 3, options=(1, 2, 3))
+    with pytest.raises(checks.CheckFailed, match="not right"):
+        checks.check_choice(2, 3, options=(1, 2, 3))
+    with pytest.raises(ValueError, match="not among the options"):
+        checks.check_choice("a", "e", options="abcd")
+    with pytest.raises(ValueError, match="hints are for wrong options only"):
+        checks.check_choice("a", "b", options="abcd", hints={"b": "gives the answer away"})
+    with pytest.raises(ValueError, match="hints are for wrong options only"):
+        checks.check_choice("a", "b", options="abcd", hints={"z": "no such option"})
 
 
 # ---- widgets, source, results -------------------------------------------------------------------
