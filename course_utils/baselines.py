@@ -1,4 +1,5 @@
-"""Forecasting baselines and the metric they are scored with (taught in notebook 06, reused in 08).
+"""Forecasting baselines and the metric they are scored with (the MAE is defined in notebook 05; the
+baselines on the weather task are taught in notebook 06 and reused in 08).
 
 A recurrent forecaster is worth its cost only if it beats simple forecasts on the same task
 (``course_utils.forecasters.WeatherTask``), scored with the same metric:
