@@ -315,6 +315,8 @@ def title_of(nb: nbformat.NotebookNode) -> tuple[str, str]:
 SLIDE_WIDTH, SLIDE_HEIGHT = 1280, 720
 SLIDE_BUDGET = 640       # px of estimated content per slide (the rest is margin and the estimates' slack)
 TALL_CELL = 560          # px: an input or output taller than this scrolls inside its box (SLIDE_CSS)
+TALL_SLIDE = 640         # px: a cell taller than a slide is alone on its sub-slide, at most this tall: its input
+TALL_INPUT = 260         # shows at most this much, its outputs the rest of the height (both scroll)
 TEXT_CHARS = 100         # characters of prose per line at the slides' Markdown font
 # px per line, measured in Chromium on the course's decks (tests/browser/slides_in_browser.py)
 LINE_PX = {"text": 31, "code": 24, "output": 24, "math": 58, "table": 34, "markdown code": 24}
@@ -351,10 +353,19 @@ SLIDE_CSS = f"""<style>
 .reveal section img {{ max-width: 100%; max-height: {IMAGE_HEIGHT_PX}px; width: auto; height: auto; margin: 0; }}
 .reveal .jp-RenderedMarkdown pre {{ font-size: 16px; white-space: pre; overflow: auto; }}
 .reveal .MJX_Assistive_MathML {{ display: none !important; }}
-.reveal .celltag_slides-tall .jp-InputArea pre {{ max-height: 240px; }}
-.reveal .celltag_slides-tall .jp-OutputArea {{ max-height: 300px; }}
-.reveal .celltag_slides-tall img {{ max-height: 300px; }}
+.reveal .celltag_slides-tall {{ display: flex; flex-direction: column; max-height: {TALL_SLIDE}px; }}
+.reveal .celltag_slides-tall .jp-Cell-inputWrapper {{ flex: 0 0 auto; }}
+.reveal .celltag_slides-tall .jp-InputArea pre {{ max-height: {TALL_INPUT}px; }}
+.reveal .celltag_slides-tall .jp-Cell-outputWrapper {{ flex: 0 1 auto; min-height: 0; overflow: auto; }}
+.reveal .celltag_slides-tall .jp-OutputArea {{ max-height: none; overflow: visible; }}
 </style>"""
+
+
+def _after(line: str, fence: bool, math: bool) -> tuple[bool, bool]:
+    """Whether we are inside a code fence and inside a ``$$`` formula after Markdown ``line``."""
+    if FENCE.match(line):
+        return not fence, math
+    return fence, math ^ (not fence and line.count("$$") % 2 == 1)
 
 
 def markdown_blocks(source: str) -> list[str]:
@@ -372,10 +383,8 @@ def markdown_blocks(source: str) -> list[str]:
         if not inside and HEADING.match(line) and any(part.strip() for part in blocks[-1]):
             blocks.append([])
         blocks[-1].append(line)
-        if FENCE.match(line):
-            fence = not fence
-        elif not fence:
-            math ^= line.count("$$") % 2 == 1
+        fence, math = _after(line, fence, math)
+        if not fence and not FENCE.match(line):
             html_depth += len(re.findall(r"<(details|div|table|ul|ol)\b", line, re.I))
             html_depth -= len(re.findall(r"</(details|div|table|ul|ol)>", line, re.I))
             html_depth = max(html_depth, 0)
@@ -398,10 +407,7 @@ def fitting_pieces(block: str, budget: int = SLIDE_BUDGET) -> list[str]:
         if can_cut and markdown_height("\n".join([*pieces[-1], line])) > budget:
             pieces.append([])
         pieces[-1].append(line)
-        if FENCE.match(line):
-            fence = not fence
-        elif not fence:
-            math ^= line.count("$$") % 2 == 1
+        fence, math = _after(line, fence, math)
     return ["\n".join(piece) for piece in pieces]
 
 
@@ -529,9 +535,10 @@ def for_slides(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     A ``#``/``##`` heading opens a slide and a ``###`` heading a sub-slide (a Markdown cell is cut at each heading and,
     where it is too long, between paragraphs). Cells are packed into a slide while their estimated heights fit in
     ``SLIDE_BUDGET``; the cell that would overflow opens a new sub-slide. A cell taller than a whole slide gets the tag
-    ``slides-tall`` (its input and output scroll in smaller boxes, SLIDE_CSS). Solutions, the first two code cells
-    (imports and set-up), cells tagged ``slides-skip`` and cells the author made ``skip`` or ``notes`` (slideshow
-    metadata) are left out; long code (over 15 lines) and cells tagged ``slides-output-only`` show their output only.
+    ``slides-tall``: alone on its sub-slide, its input and its outputs scroll in boxes that share the slide
+    (SLIDE_CSS). Solutions, the first two code cells (imports and set-up), cells tagged ``slides-skip`` and cells
+    the author made ``skip`` or ``notes`` (slideshow metadata) are left out; long code (over 15 lines) and cells
+    tagged ``slides-output-only`` show their output only.
     """
     nb = copy.deepcopy(nb)
     cells: list[nbformat.NotebookNode] = []
