@@ -19,7 +19,8 @@ help:
 	@echo "make execute  re-run the notebooks and refresh their check-tagged outputs"
 	@echo "make check-install  check that requirements.txt resolves for Python 3.11 to 3.14 (large downloads)"
 	@echo "make student  learner copies in student/ (solutions replaced by stubs; your changed copies are kept)"
-	@echo "make slides   reveal.js slide decks in slides/"
+	@echo "make slides   reveal.js slide decks in slides/, laid out for a 1280x720 screen"
+	@echo "make check-slides  every slide measured in headless Chromium: fails if one does not fit 1280x720"
 	@echo "make html     the executed reading copy in site/ (open site/index.html)"
 	@echo "make check-html  screenshots of site/ in headless Chromium (installs it if missing)"
 	@echo "make test-browser  every notebook run in JupyterLab in Chromium, widgets moved (screenshots in build/browser/)"
@@ -63,11 +64,11 @@ execute: check-python $(STAMP)
 student: $(STAMP)
 	$(PY) tools/nbtools.py student --out student
 
-slides: $(STAMP)
+slides: $(STAMP) npm
 	static=$$(bash tools/web_assets.sh slides) && COURSE_HEADLESS=1 $(PY) tools/nbtools.py build --slides slides $$static
 	@echo "Open slides/index.html, or one deck such as slides/03_lstm_internals.slides.html"
 
-html: $(STAMP)
+html: $(STAMP) npm
 	static=$$(bash tools/web_assets.sh site) && COURSE_HEADLESS=1 $(PY) tools/nbtools.py build --html site $$static
 	@echo "Open site/index.html"
 
@@ -98,7 +99,17 @@ mutation: $(STAMP)
 # The course's JupyterLab settings (no news pop-up) are installed into .venv by the setup (tools/course.py).
 BROWSER_STAMP := $(VENV)/.browser-installed
 
-.PHONY: test-browser
+.PHONY: test-browser check-slides npm
+
+# tools/web_assets.sh fetches reveal.js and MathJax with npm (once) for the slides and the reading copy
+npm:
+	@command -v npm >/dev/null || { \
+		echo "Installing Debian's npm, which fetches reveal.js and MathJax for the slides (a few minutes)"; \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq npm >/dev/null; \
+		elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then \
+			sudo apt-get update -qq && sudo apt-get install -y -qq npm >/dev/null; \
+		else echo "The slides and the reading copy need npm (Node.js): run 'sudo apt-get install npm'" \
+			"(Debian/Ubuntu; elsewhere install Node.js), then retry." >&2; exit 1; fi; }
 
 $(BROWSER_STAMP): requirements-browser.txt $(STAMP)
 	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null || { \
@@ -111,6 +122,11 @@ $(BROWSER_STAMP): requirements-browser.txt $(STAMP)
 	$(PY) -m pip install --disable-pip-version-check -q -r requirements-browser.txt
 	@touch $@
 
-test-browser: check-python $(STAMP) $(BROWSER_STAMP)
+# Every slide and sub-slide of every deck at 1280x720 in headless Chromium (builds the decks first); fails with
+# deck, slide, heading and height for each slide that does not fit. Screenshots in build/slides/.
+check-slides: check-python $(STAMP) $(BROWSER_STAMP) slides
+	$(PY) tests/browser/slides_in_browser.py
+
+test-browser: check-python $(STAMP) $(BROWSER_STAMP) check-slides
 	COURSE_BROWSER_TESTS=1 $(PY) -m pytest -p no:xdist -q tests/browser
 	$(PY) tests/browser/lab_in_browser.py

@@ -306,27 +306,326 @@ def title_of(nb: nbformat.NotebookNode) -> tuple[str, str]:
     return "Untitled", ""
 
 
+# ---- slides: every slide fits a 1280x720 screen ------------------------------------------------------------------
+# The decks are laid out for a 1280x720 screen (reveal.js width/height; the browser check in
+# tests/browser/slides_in_browser.py measures them there). for_slides packs cells into a slide only while their
+# estimated heights fit; SLIDE_CSS sets the fonts that the estimates assume and turns anything still too tall or too
+# wide (a long output, a wide table) into a scroll box instead of cutting it.
+
+SLIDE_WIDTH, SLIDE_HEIGHT = 1280, 720
+SLIDE_BUDGET = 640       # px of estimated content per slide (the rest is margin and the estimates' slack)
+TALL_CELL = 560          # px: an input or output taller than this scrolls inside its box (SLIDE_CSS)
+TALL_SLIDE = 640         # px: a cell taller than a slide is alone on its sub-slide, at most this tall: its input
+TALL_INPUT = 260         # shows at most this much, its outputs the rest of the height (both scroll)
+TEXT_CHARS = 100         # characters of prose per line at the slides' Markdown font
+# px per line, measured in Chromium on the course's decks (tests/browser/slides_in_browser.py)
+LINE_PX = {"text": 31, "code": 24, "output": 24, "math": 58, "table": 34, "markdown code": 24}
+CODE_PAD_PX = 28         # a code cell's input box: padding and border
+OUTPUT_PAD_PX = 15
+HEADING_PX = {1: 74, 2: 64, 3: 54}
+BLOCK_GAP_PX = 14        # margin around a paragraph, list, formula or cell
+IMAGE_WIDTH_PX = 1150    # images are scaled down to the slide's text width ...
+IMAGE_HEIGHT_PX = 520    # ... and to at most this height (SLIDE_CSS)
+HEADING = re.compile(r"^(#{1,3})\s+\S")
+FENCE = re.compile(r"^\s*(```|~~~)")
+
+SLIDE_CSS = f"""<style>
+.reveal .slides section {{ padding: 0; }}
+.reveal .slides {{ text-align: left; }}
+.reveal .jp-RenderedMarkdown {{ font-size: 23px; line-height: 1.35; }}
+.reveal .jp-RenderedMarkdown p, .reveal .jp-RenderedMarkdown ul, .reveal .jp-RenderedMarkdown ol {{
+  margin: 0 0 8px 0; }}
+.reveal .jp-RenderedMarkdown li {{ margin: 0; }}
+.reveal .jp-RenderedMarkdown h1 {{ font-size: 40px; margin: 0 0 14px 0; }}
+.reveal .jp-RenderedMarkdown h2 {{ font-size: 34px; margin: 0 0 12px 0; }}
+.reveal .jp-RenderedMarkdown h3 {{ font-size: 28px; margin: 0 0 10px 0; }}
+.reveal .jp-RenderedMarkdown table {{ font-size: 18px; }}
+.reveal .jp-InputPrompt, .reveal .jp-OutputPrompt {{ display: none; }}
+.reveal .jp-Cell {{ padding: 2px 0; }}
+.reveal .jp-InputArea-editor, .reveal .jp-OutputArea-output {{ max-width: 100%; }}
+.reveal .jp-InputArea pre {{ font-size: 16px; line-height: 1.3; white-space: pre; overflow: auto;
+  max-height: {TALL_CELL}px; }}
+.reveal .jp-OutputArea-output pre {{ font-size: 15px; line-height: 1.25; white-space: pre; overflow-wrap: normal;
+  word-break: normal; overflow-x: auto; }}
+.reveal .jp-OutputArea {{ max-height: {TALL_CELL}px; overflow: auto; }}
+.reveal .jp-OutputArea-output {{ overflow-x: auto; }}
+.reveal .jp-OutputArea-output.jp-RenderedHTMLCommon {{ font-size: 16px; }}
+.reveal section img {{ max-width: 100%; max-height: {IMAGE_HEIGHT_PX}px; width: auto; height: auto; margin: 0; }}
+.reveal .jp-RenderedMarkdown pre {{ font-size: 16px; white-space: pre; overflow: auto; }}
+.reveal .MJX_Assistive_MathML {{ display: none !important; }}
+.reveal .celltag_slides-tall {{ display: flex; flex-direction: column; max-height: {TALL_SLIDE}px; }}
+.reveal .celltag_slides-tall .jp-Cell-inputWrapper {{ flex: 0 0 auto; }}
+.reveal .celltag_slides-tall .jp-InputArea pre {{ max-height: {TALL_INPUT}px; }}
+.reveal .celltag_slides-tall .jp-Cell-outputWrapper {{ flex: 0 1 auto; min-height: 0; overflow: auto; }}
+.reveal .celltag_slides-tall .jp-OutputArea {{ max-height: none; overflow: visible; }}
+</style>"""
+
+
+def _after(line: str, fence: bool, math: bool) -> tuple[bool, bool]:
+    """Whether we are inside a code fence and inside a ``$$`` formula after Markdown ``line``."""
+    if FENCE.match(line):
+        return not fence, math
+    return fence, math ^ (not fence and line.count("$$") % 2 == 1)
+
+
+def markdown_blocks(source: str) -> list[str]:
+    """``source`` cut at every heading and every paragraph break that is safe to cut at.
+
+    Never inside a code fence, a ``$$`` formula or an HTML block, and never before an indented line (a list item's
+    second paragraph, which would otherwise turn into code).
+    """
+    blocks: list[list[str]] = [[]]
+    fence = math = False
+    html_depth = 0
+    lines = source.splitlines()
+    for index, line in enumerate(lines):
+        inside = fence or math or html_depth > 0
+        if not inside and HEADING.match(line) and any(part.strip() for part in blocks[-1]):
+            blocks.append([])
+        blocks[-1].append(line)
+        fence, math = _after(line, fence, math)
+        if not fence and not FENCE.match(line):
+            html_depth += len(re.findall(r"<(details|div|table|ul|ol)\b", line, re.I))
+            html_depth -= len(re.findall(r"</(details|div|table|ul|ol)>", line, re.I))
+            html_depth = max(html_depth, 0)
+        following = lines[index + 1] if index + 1 < len(lines) else ""
+        if (not line.strip() and not (fence or math or html_depth) and following.strip()
+                and not following.startswith((" ", "\t")) and any(part.strip() for part in blocks[-1])):
+            blocks.append([])
+    return ["\n".join(block).strip("\n") for block in blocks if any(part.strip() for part in block)]
+
+
+def fitting_pieces(block: str, budget: int = SLIDE_BUDGET) -> list[str]:
+    """``block`` (one from markdown_blocks) cut into pieces that each fit ``budget``: a long list between its
+    items, a long paragraph between its lines; never inside a code fence or a ``$$`` formula."""
+    if markdown_height(block) <= budget:
+        return [block]
+    pieces: list[list[str]] = [[]]
+    fence = math = False
+    for line in block.splitlines():
+        can_cut = not (fence or math) and pieces[-1] and not line.startswith((" ", "\t"))
+        if can_cut and markdown_height("\n".join([*pieces[-1], line])) > budget:
+            pieces.append([])
+        pieces[-1].append(line)
+        fence, math = _after(line, fence, math)
+    return ["\n".join(piece) for piece in pieces]
+
+
+def heading_problems(nb: nbformat.NotebookNode) -> list[str]:
+    """Markdown headings that do not start their cell: each section must open a slide (for_slides splits the cell,
+    but the notebook should start a new Markdown cell with the heading)."""
+    problems = []
+    for number, cell in enumerate(nb.cells, start=1):
+        if cell.cell_type != "markdown":
+            continue
+        for block in markdown_blocks(cell.source)[1:]:
+            if HEADING.match(block):
+                problems.append(f"cell {number}: the heading {block.splitlines()[0]!r} is in the middle of a Markdown "
+                                "cell; start a new Markdown cell with it so that it opens a slide")
+    return problems
+
+
+MARKUP = [(re.compile(r"\]\([^)]*\)"), "]"), (re.compile(r"\*\*|<[^>]+>"), ""),
+          (re.compile(r"\$([^$]+)\$"), lambda m: "x" * (len(m.group(1)) // 2))]
+
+
+def _wrapped_lines(text: str, width: int) -> int:
+    """Lines that ``text`` takes on a slide, at ``width`` characters a line, counting what shows (no link targets,
+    no markup; an inline formula shows about half as many characters as its TeX)."""
+    for pattern, repl in MARKUP:
+        text = pattern.sub(repl, text)
+    return sum(max(1, -(-len(line) // width)) for line in text.splitlines()) if text else 0
+
+
+LIST_ITEM = re.compile(r"^\s*([-*+]|\d+\.)\s")
+
+
+def markdown_height(text: str) -> int:
+    """Estimated height in px of a Markdown block on a slide (SLIDE_CSS's fonts): paragraphs and list items reflow
+    to TEXT_CHARS a line; formulas, tables, images and code have their own heights."""
+    heading = HEADING.match(text)
+    height = BLOCK_GAP_PX
+    lines = text.splitlines()
+    if heading:
+        height += HEADING_PX[len(heading.group(1))] * max(1, -(-len(lines[0]) // 60))
+        lines = lines[1:]
+    paragraph: list[str] = []
+
+    def flush() -> int:
+        joined = " ".join(paragraph)
+        paragraph.clear()
+        return (LINE_PX["text"] + (3 if "$" in joined else 0)) * _wrapped_lines(joined, TEXT_CHARS)
+
+    math = fence = False
+    for line in lines:
+        stripped = line.strip()
+        if FENCE.match(line):
+            height += flush() + 4
+            fence = not fence
+        elif fence:
+            height += LINE_PX["markdown code"]
+        elif stripped.startswith("$$") or math:
+            height += flush()
+            if stripped.startswith("$$") and stripped.endswith("$$") and len(stripped) > 2:
+                height += LINE_PX["math"]
+            elif stripped.startswith("$$") or stripped.endswith("$$"):
+                math = not math if stripped.count("$$") == 1 else math
+                height += LINE_PX["math"] // 2
+            else:
+                height += LINE_PX["math"] * 2 // 3
+        elif stripped.startswith("|"):
+            height += flush() + (0 if set(stripped) <= set("|-: ") else LINE_PX["table"])
+        elif stripped.startswith(("<img", "![")):
+            height += flush() + IMAGE_HEIGHT_PX // 2
+        elif not stripped:
+            height += flush() + (8 if paragraph else 0)
+        else:
+            if LIST_ITEM.match(line):
+                height += flush()
+            paragraph.append(stripped)
+    return int(height + flush())
+
+
+def _png_size(data: str) -> tuple[int, int] | None:
+    import base64
+
+    head = base64.b64decode(data[:48] + "=" * (-len(data[:48]) % 4))
+    if head[:8] != b"\x89PNG\r\n\x1a\n":
+        return None
+    return int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
+
+
+def output_height(out: nbformat.NotebookNode) -> int:
+    """Estimated height in px of one output on a slide."""
+    data = out.get("data", {})
+    if out.get("output_type") == "stream":
+        return LINE_PX["output"] * len(out.get("text", "").rstrip("\n").splitlines()) + OUTPUT_PAD_PX
+    if out.get("output_type") == "error":
+        return LINE_PX["output"] * (len(out.get("traceback", [])) + 2)
+    if "image/png" in data or "image/jpeg" in data:
+        meta = out.get("metadata", {}).get("image/png", {})
+        size = (meta.get("width"), meta.get("height")) if meta.get("height") else None
+        size = size or (_png_size(data["image/png"]) if "image/png" in data else None) or (640, 480)
+        width, height = size
+        return int(min(IMAGE_HEIGHT_PX, height * min(1.0, IMAGE_WIDTH_PX / max(width, 1)))) + 10
+    if "text/html" in data:
+        rows = len(re.findall(r"<tr\b", data["text/html"], re.I))
+        return (rows or 2) * LINE_PX["table"] + 20
+    if "text/markdown" in data:
+        return markdown_height(data["text/markdown"])
+    if "text/plain" in data:
+        return LINE_PX["output"] * len(data["text/plain"].splitlines()) + OUTPUT_PAD_PX
+    return 0
+
+
+def cell_height(cell: nbformat.NotebookNode) -> int:
+    """Estimated height in px of a cell on a slide, input (unless removed) and outputs, scroll boxes capped."""
+    if cell.cell_type == "markdown":
+        return markdown_height(cell.source)
+    height = BLOCK_GAP_PX
+    if "remove_input" not in cell.metadata.get("tags", []):
+        height += min(TALL_CELL, LINE_PX["code"] * (cell.source.count("\n") + 1) + CODE_PAD_PX)
+    outputs = sum(output_height(out) for out in cell.get("outputs", []))
+    return height + min(outputs, TALL_CELL + 40)
+
+
 def for_slides(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """Slide metadata: headings open slides, solutions and set-up code are skipped, long code shows output only."""
+    """The notebook laid out as a reveal.js deck that fits a 1280x720 screen.
+
+    A ``#``/``##`` heading opens a slide and a ``###`` heading a sub-slide (a Markdown cell is cut at each heading and,
+    where it is too long, between paragraphs). Cells are packed into a slide while their estimated heights fit in
+    ``SLIDE_BUDGET``; the cell that would overflow opens a new sub-slide. A cell taller than a whole slide gets the tag
+    ``slides-tall``: alone on its sub-slide, its input and its outputs scroll in boxes that share the slide
+    (SLIDE_CSS). Solutions, the first two code cells (imports and set-up), cells tagged ``slides-skip`` and cells
+    the author made ``skip`` or ``notes`` (slideshow metadata) are left out; long code (over 15 lines) and cells
+    tagged ``slides-output-only`` show their output only.
+    """
     nb = copy.deepcopy(nb)
+    cells: list[nbformat.NotebookNode] = []
     code_seen = 0
     for cell in nb.cells:
         tags = set(cell.metadata.get("tags", []))
-        kind = "-"
+        chosen = cell.metadata.get("slideshow", {}).get("slide_type")
+        cell.metadata.pop("slideshow", None)
+        if chosen in ("skip", "notes") or "slides-skip" in tags:  # the author's choice
+            cell.metadata["slideshow"] = {"slide_type": "notes" if chosen == "notes" else "skip"}
+            cells.append(cell)
+            code_seen += cell.cell_type == "code"
+            continue
         if cell.cell_type == "markdown":
-            text = cell.source.lstrip()
-            kind = "slide" if text.startswith(("# ", "## ")) else "subslide" if text.startswith("### ") else "-"
-        else:
+            if not cell.source.strip():
+                cell.metadata["slideshow"] = {"slide_type": "skip"}
+                cells.append(cell)
+            for text in (piece for block in markdown_blocks(cell.source) for piece in fitting_pieces(block)):
+                piece = copy.deepcopy(cell)
+                piece.source = text
+                piece.pop("id", None)
+                cells.append(piece)
+            continue
+        if cell.cell_type == "code":
             code_seen += 1
             lines = cell.source.count("\n") + 1
-            if code_seen <= 2 or tags & {SOLUTION_TAG, "slides-skip"}:
-                kind = "skip"
+            if code_seen <= 2 or SOLUTION_TAG in tags:
+                cell.metadata["slideshow"] = {"slide_type": "skip"}
             elif lines > 15 or "slides-output-only" in tags:
-                kind = "skip" if not cell.get("outputs") else "-"
                 tags.add("remove_input")
-        cell.metadata["slideshow"] = {"slide_type": cell.metadata.get("slideshow", {}).get("slide_type", kind)}
-        cell.metadata["tags"] = sorted(tags)
+                if not cell.get("outputs"):
+                    cell.metadata["slideshow"] = {"slide_type": "skip"}
+            cell.metadata["tags"] = sorted(tags)
+        elif cell.cell_type == "raw":
+            cell.metadata["slideshow"] = {"slide_type": "skip"}
+        cells.append(cell)
+    used = 0
+    for cell in cells:
+        if cell.metadata.get("slideshow", {}).get("slide_type") in ("skip", "notes"):
+            continue
+        height = cell_height(cell)
+        heading = HEADING.match(cell.source) if cell.cell_type == "markdown" else None
+        if heading:
+            kind = "slide" if len(heading.group(1)) <= 2 else "subslide"
+            used = 0
+        elif used and used + height > SLIDE_BUDGET:
+            kind = "subslide"
+            used = 0
+        else:
+            kind = "-"
+        if height > SLIDE_BUDGET and cell.cell_type == "code":
+            cell.metadata["tags"] = sorted({*cell.metadata.get("tags", []), "slides-tall"})
+        used += height
+        cell.metadata["slideshow"] = {"slide_type": kind}
+    for cell in cells:
+        cell.metadata.setdefault("slideshow", {"slide_type": "skip"})
+    nb.cells = cells
     return nb
+
+
+def slide_outline(nb: nbformat.NotebookNode) -> list[tuple[str, str]]:
+    """(slide type, first line) of each shown cell of a notebook laid out by ``for_slides``."""
+    return [(cell.metadata["slideshow"]["slide_type"], cell.source.split("\n", 1)[0]) for cell in nb.cells
+            if cell.metadata["slideshow"]["slide_type"] not in ("skip", "notes")]
+
+
+def slides_html(nb: nbformat.NotebookNode, static: str | None = None) -> str:
+    """The reveal.js deck of an executed notebook: laid out by ``for_slides``, 1280x720, loading nothing from other
+    hosts when ``static`` (tools/web_assets.sh) is given."""
+    from nbconvert import SlidesExporter
+    from traitlets.config import Config
+
+    config = Config()
+    config.TagRemovePreprocessor.remove_input_tags = {"remove_input"}
+    config.TagRemovePreprocessor.enabled = True
+    exporter = SlidesExporter(config=config, reveal_width=str(SLIDE_WIDTH), reveal_height=str(SLIDE_HEIGHT),
+                              reveal_transition="slide", **web_urls(static))
+    if static:
+        exporter.reveal_url_prefix = f"{static}/reveal.js"
+    body, _ = exporter.from_notebook_node(for_slides(nb))
+    # our fonts and scroll boxes, after the theme; reveal's theme also unhides MathJax's copy for screen readers,
+    # so every formula would show twice (SLIDE_CSS hides it)
+    body = body.replace("</head>", SLIDE_CSS + "</head>", 1)
+    # top-aligned slides (a centred slide that overflows loses its top), and Reveal reachable for the check
+    body = body.replace("Reveal.initialize({", "window.Reveal = Reveal;\n        Reveal.initialize({\n"
+                        "            center: false, margin: 0.04, minScale: 0.2, maxScale: 2.0,", 1)
+    return local_only(NOTEBOOK_LINK.sub(r'href="\1.slides.html', body))
 
 
 def write_index(entries: list[tuple[str, str, str, str]], out: Path, pages: bool, decks: bool) -> None:
@@ -393,12 +692,8 @@ def web_urls(static: str | None) -> dict[str, str]:
 
 def cmd_build(paths: list[Path], html_dir: Path | None, slides_dir: Path | None, reverse: bool,
               static: str | None = None) -> int:
-    from nbconvert import HTMLExporter, SlidesExporter
-    from traitlets.config import Config
+    from nbconvert import HTMLExporter
 
-    config = Config()
-    config.TagRemovePreprocessor.remove_input_tags = {"remove_input"}
-    config.TagRemovePreprocessor.enabled = True
     entries, timings = [], {}
     for path in (reversed(paths) if reverse else paths):
         nb = read(path)
@@ -416,14 +711,9 @@ def cmd_build(paths: list[Path], html_dir: Path | None, slides_dir: Path | None,
             (html_dir / f"{path.stem}.html").write_text(body, encoding="utf-8")
         if slides_dir is not None:
             slides_dir.mkdir(parents=True, exist_ok=True)
-            exporter = SlidesExporter(config=config, **web_urls(static))
-            if static:
-                exporter.reveal_url_prefix = f"{static}/reveal.js"
-            body, _ = exporter.from_notebook_node(for_slides(nb))
-            # reveal's theme unhides MathJax's copy for screen readers, so every formula would show twice
-            body = body.replace("</head>", "<style>.MJX_Assistive_MathML{display:none!important}</style></head>", 1)
-            body = local_only(NOTEBOOK_LINK.sub(r'href="\1.slides.html', body))
-            (slides_dir / f"{path.stem}.slides.html").write_text(body, encoding="utf-8")
+            for problem in heading_problems(nb):
+                print(f"  slides: {path.name}, {problem}", flush=True)
+            (slides_dir / f"{path.stem}.slides.html").write_text(slides_html(nb, static), encoding="utf-8")
     entries.sort()
     for folder in (html_dir, slides_dir):
         if folder is not None:

@@ -30,7 +30,7 @@ mj="$web/mathjax"
 mkdir -p "$static/mathjax/config" "$static/mathjax/jax/input" "$static/mathjax/jax/output" \
   "$static/mathjax/fonts/HTML-CSS/TeX"
 cp "$mj/MathJax.js" "$static/mathjax/"
-cp "$mj/config/TeX-AMS_CHTML-full.js" "$static/mathjax/config/"
+cp "$mj/config/TeX-AMS_CHTML-full.js" "$mj/config/Safe.js" "$static/mathjax/config/"
 cp -r "$mj/extensions" "$static/mathjax/"
 cp -r "$mj/jax/element" "$static/mathjax/jax/"
 cp -r "$mj/jax/input/TeX" "$static/mathjax/jax/input/"
