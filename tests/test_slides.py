@@ -3,7 +3,6 @@ slide, long cells are spread over sub-slides, solutions and set-up code stay out
 built decks in Chromium (tests/browser/slides_in_browser.py)."""
 
 import sys
-import warnings
 from pathlib import Path
 
 import nbformat
@@ -176,15 +175,13 @@ def real_notebooks():
 def test_every_heading_of_the_course_opens_a_slide(real_notebooks, name):
     nb = real_notebooks[name]
     assert headings_open_slides(nb) == []
-    # headings in the middle of a cell: for_slides cuts the cell there, but the notebook should start a new cell
-    for problem in nbtools.heading_problems(nb):
-        warnings.warn(f"{name}: {problem}", stacklevel=1)
+    # a heading in the middle of a cell: for_slides would cut the cell there, but the notebook must start a new cell
+    assert nbtools.heading_problems(nb) == []
     laid = nbtools.for_slides(nb)
     shown_code = [c for c in laid.cells if c.cell_type == "code" and c.metadata["slideshow"]["slide_type"] != "skip"]
     assert all("solution" not in c.metadata.get("tags", []) for c in shown_code), "a solution would be on a slide"
-    # the length rule warns only (the notebooks' prose is being rewritten): a Markdown cell longer than a slide
-    for number, cell in enumerate(nb.cells, start=1):
-        if cell.cell_type == "markdown" and nbtools.markdown_height(cell.source) > nbtools.SLIDE_BUDGET:
-            warnings.warn(f"{name}: Markdown cell {number} is taller than a slide "
-                          f"(about {nbtools.markdown_height(cell.source)} px of {nbtools.SLIDE_BUDGET}); the deck "
-                          "spreads it over sub-slides: split it at a paragraph break", stacklevel=1)
+    # a Markdown cell longer than a slide: the deck would spread it over sub-slides; split it at a paragraph break
+    tall = [f"Markdown cell {number}: about {nbtools.markdown_height(cell.source)} px of {nbtools.SLIDE_BUDGET}"
+            for number, cell in enumerate(nb.cells, start=1)
+            if cell.cell_type == "markdown" and nbtools.markdown_height(cell.source) > nbtools.SLIDE_BUDGET]
+    assert tall == [], f"{name}: split these cells at a paragraph break: {tall}"
