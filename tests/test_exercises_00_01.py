@@ -1,4 +1,4 @@
-"""The self-checks of notebooks 00 and 01 teach: each typical wrong answer gets the hint aimed at it, never the
+"""The self-checks of notebooks 00, 01 and 02 teach: each typical wrong answer gets the hint aimed at it, never the
 answer, and the reference solution passes.
 
 The exercise cells run in this process (the notebook's imports cell, then an answer, then the check cell), so the
@@ -27,16 +27,26 @@ def exercise_cells(name):
     return imports, exercises
 
 
+def cells_defining(name, *definitions):
+    """The sources of the code cells of notebook ``name`` that define the given names (``def chain(``, ...)."""
+    cells = json.loads((ROOT / "notebooks" / name).read_text(encoding="utf-8"))["cells"]
+    sources = ["".join(c["source"]) for c in cells if c["cell_type"] == "code"]
+    return [next(s for s in sources if definition in s) for definition in definitions]
+
+
 def run_check(name, number, answer):
     """Run exercise ``number`` (from 1) of notebook ``name`` with ``answer`` as the learner's cell."""
     imports, exercises = exercise_cells(name)
     namespace = {}
     exec(imports, namespace)  # noqa: S102 - the course's own notebook code
+    for source in SETUP.get(name, []):  # what a check cell uses from earlier in its notebook
+        exec(source, namespace)  # noqa: S102
     exec(answer if answer is not None else exercises[number - 1][0], namespace)  # noqa: S102
     exec(exercises[number - 1][1], namespace)  # noqa: S102
 
 
-NB00, NB01 = "00_start_here.ipynb", "01_rnn_review.ipynb"
+NB00, NB01, NB02 = "00_start_here.ipynb", "01_rnn_review.ipynb", "02_vanishing_exploding_gradients.ipynb"
+SETUP = {NB02: cells_defining(NB02, "def chain(")}  # exercise 1 of 02 compares with the chain of section 2
 
 WRONG = [
     # (notebook, exercise, wrong answer, a phrase of the hint it must get)
@@ -73,6 +83,28 @@ WRONG = [
     (NB01, 4, "h_n_shape = (3, 2, 7)", "batch_first"),
     (NB01, 4, "h_n_shape = (3, 10, 7)", "one per step"),
     (NB01, 4, "h_n_shape = (1, 3, 7)", "each of the 2 layers"),
+    (NB02, 1, "def chain_grads(w, T):\n    return w ** np.arange(T + 1)", "order is reversed"),
+    (NB02, 1, "def chain_grads(w, T):\n    return w ** (T - np.arange(T))", "T + 1 entries"),
+    (NB02, 1, "def chain_grads(w, T):\n    return w ** (50 - np.arange(51))", "shape"),
+    (NB02, 1, "def chain_grads(w, T):\n    g = w ** (T - np.arange(T + 1))", "forget the `return`"),
+    (NB02, 2, "def rnn_jacobian(h_t, weight_hh):\n    return weight_hh @ np.diag(1 - h_t**2)", "columns"),
+    (NB02, 2, "def rnn_jacobian(h_t, weight_hh):\n    return (1 - h_t**2) * weight_hh", "columns"),
+    (NB02, 2, "def rnn_jacobian(h_t, weight_hh):\n    return weight_hh", "tanh has a slope"),
+    (NB02, 2, "def rnn_jacobian(h_t, weight_hh):\n    return np.diag(1 - h_t**2) @ weight_hh.T", "not transposed"),
+    (NB02, 2, "def rnn_jacobian(h_t, weight_hh):\n    return np.diag(1 - h_t[:4]**2) @ weight_hh[:4, :4]",
+     "shape"),
+    (NB02, 3, "def clip_by_norm(grads, max_norm):\n"
+              "    return [g * min(1.0, max_norm / (np.linalg.norm(g) + 1e-6)) for g in grads]", "on its own"),
+    (NB02, 3, "def clip_by_norm(grads, max_norm):\n    return [np.clip(g, -max_norm, max_norm) for g in grads]",
+     "entry by entry"),
+    (NB02, 3, "def clip_by_norm(grads, max_norm):\n    return list(grads)", "came back unchanged"),
+    (NB02, 3, "def clip_by_norm(grads, max_norm):\n    total = np.sqrt(sum(np.sum(g**2) for g in grads))\n"
+              "    return [g * max_norm / (total + 1e-6) for g in grads]", "only ever shrinks"),
+    (NB02, 4, 'answer = "a"', "plain RNN's factor"),
+    (NB02, 4, 'answer = "d"', "could never forget"),
+    (NB02, 4, "answer = 2", "text in quotes"),
+    (NB02, 5, 'answer_tbptt = "c"', "detach()"),
+    (NB02, 5, "answer_tbptt = None", "no answer yet"),
 ]
 
 
@@ -92,7 +124,8 @@ def test_a_typical_mistake_gets_its_hint_and_not_the_answer(name, number, answer
             assert value not in message, message
 
 
-@pytest.mark.parametrize(("name", "number"), [(NB00, 1), (NB00, 2), (NB01, 1), (NB01, 2), (NB01, 3), (NB01, 4)])
+@pytest.mark.parametrize(("name", "number"), [(NB00, 1), (NB00, 2), (NB01, 1), (NB01, 2), (NB01, 3), (NB01, 4),
+                                              (NB02, 1), (NB02, 2), (NB02, 3), (NB02, 4), (NB02, 5)])
 def test_the_reference_solution_passes(name, number, capsys):
     run_check(name, number, None)
     assert "✅" in capsys.readouterr().out
