@@ -215,15 +215,18 @@ def check_function(learner: Callable[..., Any], reference: Callable[..., Any],
             sizes = ""
             if trial > 1 and _shapes(args) != _shapes(inputs[0]):
                 sizes = (" This test uses other sizes than test 1: does your code fix a size (like hidden = 4) "
-                         "instead of reading it from the inputs (like h_prev.shape[0])?")
+                         "instead of reading it from the inputs' shapes (like h_prev.shape)?")
             elif SIZE_ERROR.search(str(err)):
                 sizes = (" The sizes do not fit together: print the shapes of the arrays on that line, and read each "
-                         "size from the inputs (like h_prev.shape[0]) rather than writing it as a number.")
+                         "size from the inputs' shapes (like h_prev.shape) rather than writing it as a number.")
             raise CheckFailed(_with_hint(f"{name} raised {type(err).__name__} {where}: {err}.{sizes}", hint)) from err
         if got is None:
             raise CheckFailed(f"{name} returned None {where}. A function that ends without `return` gives None: "
                               "did you forget the `return` line?")
-        problem = _difference("your result", got, expected, atol, rtol, reveal=True)
+        try:
+            problem = _difference("your result", got, expected, atol, rtol, reveal=True)
+        except CheckFailed as failed:  # a result that is not numbers at all
+            raise CheckFailed(f"{name} is not right {where}: {failed}") from None
         if problem is None:
             continue
         for mistake_hint, wrong in (mistakes or {}).items():

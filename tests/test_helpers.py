@@ -293,6 +293,14 @@ def test_check_function_catches_a_hard_coded_size():
     assert "NameError" in str(failed.value) and "size" not in str(failed.value)
 
 
+def test_check_function_names_the_test_when_the_result_is_not_numbers():
+    def my_step(x, h, p):
+        return "many"
+
+    with pytest.raises(checks.CheckFailed, match=r"my_step is not right on test 1 of 5 \(x: .*your result is the text"):
+        checks.check_function(my_step, reference_step, rnn_inputs)
+
+
 def test_check_function_refuses_inputs_of_one_shape_unless_told():
     def fixed(rng):
         return rng.normal(size=3), rng.normal(size=4), {"weight_ih": rng.normal(size=(4, 3)),
