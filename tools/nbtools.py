@@ -556,10 +556,12 @@ def for_slides(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
             if not cell.source.strip():
                 cell.metadata["slideshow"] = {"slide_type": "skip"}
                 cells.append(cell)
-            for text in (piece for block in markdown_blocks(cell.source) for piece in fitting_pieces(block)):
+            pieces = (piece for block in markdown_blocks(cell.source) for piece in fitting_pieces(block))
+            for k, text in enumerate(pieces):
                 piece = copy.deepcopy(cell)
                 piece.source = text
-                piece.pop("id", None)
+                if "id" in cell:  # each piece of a cut cell gets its own id, derived from the cell's
+                    piece.id = f"{cell.id[:58]}-{k}"
                 cells.append(piece)
             continue
         if cell.cell_type == "code":
