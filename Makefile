@@ -10,13 +10,14 @@ PORT   ?= 8888
 JOBS   ?= 2
 
 .PHONY: help check-python setup lab practice test lint verify-notebooks check-install execute student slides html \
-	check-html bench clean
+	check-html bench clean vi
 
 help:
 	@echo "make lab      open the course in JupyterLab (sets up .venv first)"
 	@echo "make practice your own learner copies in student/ (kept across runs), opened in JupyterLab"
 	@echo "make test     ruff, stripped-notebook check, unit tests and every notebook under nbval"
 	@echo "make execute  re-run the notebooks and refresh their check-tagged outputs"
+	@echo "make vi       update the Vietnamese catalogs (i18n/vi) and build notebooks/vi from them"
 	@echo "make check-install  check that requirements.txt resolves for Python 3.11 to 3.14 (large downloads)"
 	@echo "make student  learner copies in student/ (solutions replaced by stubs; your changed copies are kept)"
 	@echo "make slides   reveal.js slide decks in slides/, laid out for a 1280x720 screen"
@@ -60,6 +61,11 @@ check-install: check-python $(STAMP)
 
 execute: check-python $(STAMP)
 	$(PY) tools/nbtools.py execute
+	$(PY) tools/translate.py build
+
+# The Vietnamese edition: i18n/vi/*.po brought in step with the English, then notebooks/vi/ built from them
+vi: check-python $(STAMP)
+	$(PY) tools/translate.py vi
 
 student: $(STAMP)
 	$(PY) tools/nbtools.py student --out student

@@ -20,7 +20,7 @@ with ``show_source``; later notebooks import it again. (``tests/test_package.py`
 - ``checks``: the exercises' self-checks. Taught in 00.
 - ``widgets``: sliders that still run headless. Taught in 00.
 
-Tools that the notebooks use without teaching them: ``plots``, ``results``, ``source``.
+Tools that the notebooks use without teaching them: ``plots``, ``results``, ``source``, ``i18n``.
 Private plumbing (the shared input checks): ``_validate``.
 """
 
