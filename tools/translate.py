@@ -305,7 +305,8 @@ def build(paths: list[Path], lang: str = "vi", quiet: bool = False) -> int:
         if not quiet:
             markdown = sum(1 for cell in nb.cells if cell.cell_type == "markdown" and cell.source.strip())
             note = f", still in English: cells {missing}" if missing else ""
-            print(f"{target.relative_to(ROOT)}: {markdown - len(missing)} of {markdown} Markdown cells translated{note}")
+            done = markdown - len(missing)
+            print(f"{target.relative_to(ROOT)}: {done} of {markdown} Markdown cells translated{note}")
     return untranslated
 
 
