@@ -17,6 +17,8 @@ from typing import Any
 
 import numpy as np
 
+from course_utils.i18n import tr
+
 ASK = "?"  # the answer that asks a multiple-choice check for the right answer and its explanation
 SIZE_ERROR = re.compile(r"shape|size|dimension|broadcast|mismatch|out of bounds", re.I)  # errors about sizes
 
@@ -36,45 +38,46 @@ def _kind(value: Any) -> str:
     if value is None:
         return "None"
     if isinstance(value, bool):
-        return f"the truth value {value}"
+        return tr("the truth value {value}").format(value=value)
     if isinstance(value, (int, float, np.integer, np.floating)):
-        return f"the number {value}"
+        return tr("the number {value}").format(value=value)
     if isinstance(value, str):
-        return f"the text {value!r}"
+        return tr("the text {value!r}").format(value=value)
     if hasattr(value, "shape"):
-        return f"an array of shape {tuple(value.shape)}"
-    return f"a {type(value).__name__}"
+        return tr("an array of shape {shape}").format(shape=tuple(value.shape))
+    return tr("a {kind}").format(kind=type(value).__name__)
 
 
 def _ordinal(k: int) -> str:
-    return {1: "1st", 2: "2nd", 3: "3rd"}.get(k, f"{k}th")
+    return {1: tr("1st"), 2: tr("2nd"), 3: tr("3rd")}.get(k) or tr("{k}th").format(k=k)
 
 
 def _index(where: tuple) -> str:
-    return "" if not where else " at index [" + ", ".join(str(int(i)) for i in where) + "]"
+    return "" if not where else tr(" at index [{index}]").format(index=", ".join(str(int(i)) for i in where))
 
 
 def _shape_hint(got: tuple, expected: tuple) -> str:
     if len(got) == len(expected) and sorted(got) == sorted(expected) and got != expected:
-        return " The sizes are swapped: did you multiply by a transposed matrix (W.T instead of W)?"
+        return " " + tr("The sizes are swapped: did you multiply by a transposed matrix (W.T instead of W)?")
     if len(got) != len(expected):
-        return " The number of dimensions differs: check for a missing or extra axis (reshape, squeeze)."
+        return " " + tr("The number of dimensions differs: check for a missing or extra axis (reshape, squeeze).")
     return ""
 
 
 def _numbers(name: str, value: Any) -> np.ndarray:
     """``value`` as a float array, or ``CheckFailed`` saying in plain words why it is not numbers."""
     if value is None:
-        raise CheckFailed(f"{name} is None: no answer yet? Set it to your answer and run its cell. If it comes from a "
-                          "function you wrote, a function that ends without `return` gives None: did you forget "
-                          "the `return` line?")
+        raise CheckFailed(tr("{name} is None: no answer yet? Set it to your answer and run its cell. If it comes "
+                             "from a function you wrote, a function that ends without `return` gives None: did you "
+                             "forget the `return` line?").format(name=name))
     if isinstance(value, (str, bytes, Mapping)) or value is ...:
-        raise CheckFailed(f"{name} is {_kind(value)}; a number or an array of numbers is expected here.")
+        raise CheckFailed(tr("{name} is {kind}; a number or an array of numbers is expected here.").format(
+            name=name, kind=_kind(value)))
     try:
         return _as_array(value)
     except (TypeError, ValueError) as err:
-        raise CheckFailed(f"{name} is {_kind(value)}, which cannot be read as numbers ({err}); "
-                          "a number or an array of numbers is expected here.") from err
+        raise CheckFailed(tr("{name} is {kind}, which cannot be read as numbers ({error}); a number or an array of "
+                             "numbers is expected here.").format(name=name, kind=_kind(value), error=err)) from err
 
 
 def _difference(name: str, got: Any, expected: Any, atol: float, rtol: float, reveal: bool) -> str | None:
@@ -88,31 +91,39 @@ def _difference(name: str, got: Any, expected: Any, atol: float, rtol: float, re
         if got is None:
             _numbers(name, got)
         if not isinstance(got, (tuple, list)):
-            return f"{name} is {_kind(got)}; a tuple of {len(expected)} values is expected, such as (a, b)."
+            return tr("{name} is {kind}; a tuple of {n} values is expected, such as (a, b).").format(
+                name=name, kind=_kind(got), n=len(expected))
         if len(got) != len(expected):
-            return f"{name} holds {len(got)} values; {len(expected)} are expected."
+            return tr("{name} holds {got} values; {n} are expected.").format(name=name, got=len(got), n=len(expected))
         for k, (g, e) in enumerate(zip(got, expected, strict=True)):
-            problem = _difference(f"the {_ordinal(k + 1)} value of {name}", g, e, atol, rtol, reveal)
+            part = tr("the {ordinal} value of {name}").format(ordinal=_ordinal(k + 1), name=name)
+            problem = _difference(part, g, e, atol, rtol, reveal)
             if problem:
                 return problem
         return None
     got_a, exp_a = _numbers(name, got), _as_array(expected)
     if got_a.shape != exp_a.shape:
         hint = _shape_hint(got_a.shape, exp_a.shape)
-        return f"{name} has shape {got_a.shape}; shape {exp_a.shape} is expected.{hint}"
+        return tr("{name} has shape {got}; shape {expected} is expected.").format(
+            name=name, got=got_a.shape, expected=exp_a.shape) + hint
     bad_nan = np.isnan(got_a) & ~np.isnan(exp_a)
     if bad_nan.any():
         where = tuple(np.argwhere(bad_nan)[0]) if got_a.ndim else ()
-        return (f"{name} is NaN (not a number){_index(where)}. NaN comes from 0/0, the log of a negative number, "
-                "or an array made with np.empty and never filled.")
+        return tr("{name} is NaN (not a number){where}. NaN comes from 0/0, the log of a negative number, or an "
+                  "array made with np.empty and never filled.").format(name=name, where=_index(where))
     if np.allclose(got_a, exp_a, atol=atol, rtol=rtol, equal_nan=True):
         return None
     gap = np.where(np.isnan(exp_a), 0.0, np.abs(got_a - exp_a))
     where = np.unravel_index(np.argmax(gap), exp_a.shape) if exp_a.ndim else ()
     g, e = got_a[where], exp_a[where]
     if reveal:
-        return f"{name} differs from the reference{_index(where)}: you have {g:.6g}, the reference {e:.6g}."
-    return f"{name} is not right yet{_index(where)}: you have {g:.6g}, which is too {'large' if g > e else 'small'}."
+        return tr("{name} differs from the reference{where}: you have {got:.6g}, the reference {expected:.6g}.").format(
+            name=name, where=_index(where), got=g, expected=e)
+    if g > e:
+        return tr("{name} is not right yet{where}: you have {got:.6g}, which is too large.").format(
+            name=name, where=_index(where), got=g)
+    return tr("{name} is not right yet{where}: you have {got:.6g}, which is too small.").format(
+        name=name, where=_index(where), got=g)
 
 
 def _agrees(got: Any, value: Any, atol: float, rtol: float) -> bool:
@@ -123,23 +134,24 @@ def _agrees(got: Any, value: Any, atol: float, rtol: float) -> bool:
 
 
 def _with_hint(message: str, hint: str) -> str:
-    return f"{message} Hint: {hint}" if hint else message
+    return tr("{message} Hint: {hint}").format(message=message, hint=tr(hint)) if hint else message
 
 
-def check_value(answer: Any, expected: Any, name: str = "your answer", atol: float = 1e-6,
+def check_value(answer: Any, expected: Any, name: str = "", atol: float = 1e-6,
                 rtol: float = 1e-6, hint: str = "", *, mistakes: Mapping[str, Any] | None = None) -> bool:
     """Check a number or array (or a tuple of them) against the expected value.
 
     ``mistakes`` maps a hint to the value that a typical mistake gives; an answer equal to one of them gets that
     hint instead of ``hint``. A wrong answer is told whether it is too large or too small, never the expected value.
     """
+    name = name or tr("your answer")
     problem = _difference(name, answer, expected, atol, rtol, reveal=False)
     if problem is None:
-        print(f"✅ {name} is right.")
+        print(tr("✅ {name} is right.").format(name=name))
         return True
     for mistake_hint, wrong in (mistakes or {}).items():
         if _agrees(answer, wrong, atol, rtol):
-            raise CheckFailed(_with_hint(f"{name} is not right yet.", mistake_hint))
+            raise CheckFailed(_with_hint(tr("{name} is not right yet.").format(name=name), mistake_hint))
     raise CheckFailed(_with_hint(problem, hint))
 
 
@@ -158,13 +170,13 @@ def _shapes(value: Any) -> Any:
 
 def _describe(value: Any) -> str:
     if isinstance(value, Mapping):
-        return f"a dict of {len(value)} ({', '.join(str(k) for k in value)})"
+        return tr("a dict of {n} ({keys})").format(n=len(value), keys=", ".join(str(k) for k in value))
     if hasattr(value, "shape") and getattr(value, "ndim", 1) > 0:
-        return f"shape {tuple(int(s) for s in value.shape)}"
+        return tr("shape {shape}").format(shape=tuple(int(s) for s in value.shape))
     if isinstance(value, (int, float, np.number)) or hasattr(value, "shape"):
         return f"{float(value):.4g}"
     if isinstance(value, (tuple, list)):
-        return f"a {type(value).__name__} of {len(value)}"
+        return tr("a {kind} of {n}").format(kind=type(value).__name__, n=len(value))
     return _kind(value)
 
 
@@ -190,7 +202,7 @@ def check_function(learner: Callable[..., Any], reference: Callable[..., Any],
     """
     if trials < 1:
         raise ValueError(f"trials must be at least 1; got {trials}.")
-    name = getattr(learner, "__name__", "your function")
+    name = getattr(learner, "__name__", None) or tr("your function")
     rng = np.random.default_rng(seed)
     inputs = [tuple(make_inputs(rng)) for _ in range(trials)]
     if sizes_vary and len({_shapes(args) for args in inputs}) < 2:
@@ -202,38 +214,43 @@ def check_function(learner: Callable[..., Any], reference: Callable[..., Any],
     for trial, args in enumerate(inputs, start=1):
         names = _argument_names(reference, len(args))
         shown = ", ".join(f"{n}: {_describe(a)}" for n, a in zip(names, args, strict=True))
-        where = f"on test {trial} of {trials} ({shown})"
+        where = tr("on test {trial} of {trials} ({shown})").format(trial=trial, trials=trials, shown=shown)
         expected = reference(*copy.deepcopy(args))
         try:
             got = learner(*copy.deepcopy(args))
         except NotImplementedError as err:
-            raise CheckFailed(
-                f"{name} is not written yet: replace `raise NotImplementedError` in the exercise cell with "
-                "your code, run that cell, then run this check again."
-            ) from err
+            raise CheckFailed(tr(
+                "{name} is not written yet: replace `raise NotImplementedError` in the exercise cell with your code, "
+                "run that cell, then run this check again.").format(name=name)) from err
         except Exception as err:
             sizes = ""
             if trial > 1 and _shapes(args) != _shapes(inputs[0]):
-                sizes = (" This test uses other sizes than test 1: does your code fix a size (like hidden = 4) "
-                         "instead of reading it from the inputs' shapes (like h_prev.shape)?")
+                sizes = " " + tr("This test uses other sizes than test 1: does your code fix a size (like hidden = 4) "
+                                 "instead of reading it from the inputs' shapes (like h_prev.shape)?")
             elif SIZE_ERROR.search(str(err)):
-                sizes = (" The sizes do not fit together: print the shapes of the arrays on that line, and read each "
-                         "size from the inputs' shapes (like h_prev.shape) rather than writing it as a number.")
-            raise CheckFailed(_with_hint(f"{name} raised {type(err).__name__} {where}: {err}.{sizes}", hint)) from err
+                sizes = " " + tr("The sizes do not fit together: print the shapes of the arrays on that line, and "
+                                 "read each size from the inputs' shapes (like h_prev.shape) rather than writing it "
+                                 "as a number.")
+            raised = tr("{name} raised {error} {where}: {message}.").format(
+                name=name, error=type(err).__name__, where=where, message=err)
+            raise CheckFailed(_with_hint(raised + sizes, hint)) from err
         if got is None:
-            raise CheckFailed(f"{name} returned None {where}. A function that ends without `return` gives None: "
-                              "did you forget the `return` line?")
+            raise CheckFailed(tr("{name} returned None {where}. A function that ends without `return` gives None: "
+                                 "did you forget the `return` line?").format(name=name, where=where))
         try:
-            problem = _difference("your result", got, expected, atol, rtol, reveal=True)
+            problem = _difference(tr("your result"), got, expected, atol, rtol, reveal=True)
         except CheckFailed as failed:  # a result that is not numbers at all
-            raise CheckFailed(f"{name} is not right {where}: {failed}") from None
+            raise CheckFailed(tr("{name} is not right {where}: {problem}").format(
+                name=name, where=where, problem=failed)) from None
         if problem is None:
             continue
         for mistake_hint, wrong in (mistakes or {}).items():
             if _agrees(got, wrong(*copy.deepcopy(args)), atol, rtol):
-                raise CheckFailed(f"{name} is not right {where}. Hint: {mistake_hint}")
-        raise CheckFailed(_with_hint(f"{name} is not right {where}: {problem}", hint))
-    print(f"✅ {name} matches the reference on {trials} random inputs. Well done!")
+                raise CheckFailed(_with_hint(tr("{name} is not right {where}.").format(name=name, where=where),
+                                             mistake_hint))
+        raise CheckFailed(_with_hint(tr("{name} is not right {where}: {problem}").format(
+            name=name, where=where, problem=problem), hint))
+    print(tr("✅ {name} matches the reference on {trials} random inputs. Well done!").format(name=name, trials=trials))
     return True
 
 
@@ -245,10 +262,11 @@ def _option_list(options: str | Sequence[Any] | None) -> list[str] | None:
 
 def _listing(options: list[str]) -> str:
     quoted = [f'"{o}"' for o in options]
-    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
+    return quoted[0] if len(quoted) == 1 else tr("{first} or {last}").format(first=", ".join(quoted[:-1]),
+                                                                              last=quoted[-1])
 
 
-def check_choice(answer: Any, correct: Any, explanation: str = "", name: str = "your answer", *,
+def check_choice(answer: Any, correct: Any, explanation: str = "", name: str = "", *,
                  options: str | Sequence[Any] | None = None, hints: Mapping[Any, str] | None = None,
                  hint: str = "") -> bool:
     """Check a quiz answer (a letter, a word or a number). The explanation comes with the right answer.
@@ -257,6 +275,7 @@ def check_choice(answer: Any, correct: Any, explanation: str = "", name: str = "
     at the idea it misses, ``hint`` is the hint for the others. A wrong try gets its hint, never the answer; the
     answer ``"?"`` prints the right answer and its explanation (and returns False).
     """
+    name, explanation = name or tr("your answer"), tr(explanation) if explanation else ""
     opts = _option_list(options)
     key = str(correct).strip().lower()
     hints = {str(k).strip().lower(): v for k, v in (hints or {}).items()}
@@ -264,27 +283,30 @@ def check_choice(answer: Any, correct: Any, explanation: str = "", name: str = "
         raise ValueError(f"the correct answer {correct!r} is not among the options {opts}.")
     if key in hints or (opts is not None and set(hints) - set(opts)):
         raise ValueError("hints are for wrong options only, and each must be one of the options.")
-    say = f'one of {_listing(opts)}' if opts else "your answer"
+    say = tr("one of {options}").format(options=_listing(opts)) if opts else tr("your answer")
     if answer is None or answer is ...:
-        raise CheckFailed(f"{name}: no answer yet. Set it to {say} (in quotes), then run this cell again.")
+        raise CheckFailed(tr("{name}: no answer yet. Set it to {say} (in quotes), then run this cell again.").format(
+            name=name, say=say))
     if isinstance(answer, (int, np.integer)) and not isinstance(answer, bool) and opts and str(answer) in opts:
         answer = str(answer)  # 2014 for the option "2014": the same answer, written without quotes
     if isinstance(correct, str) and not isinstance(answer, str):
         value = f'"{opts[0]}"' if opts else '"..."'
         example = f"{name} = {value}" if name.isidentifier() else value
-        raise CheckFailed(f"{name} is {_kind(answer)}, but the answers here are written as text in quotes: set it "
-                          f"to {say}, for example {example}.")
+        raise CheckFailed(tr("{name} is {kind}, but the answers here are written as text in quotes: set it to {say}, "
+                             "for example {example}.").format(name=name, kind=_kind(answer), say=say, example=example))
     given = answer.strip().lower() if isinstance(answer, str) else answer
     if given == ASK:
-        print(f"The answer is {correct!r}. {explanation}".strip())
+        print(tr("The answer is {correct!r}. {explanation}").format(correct=correct, explanation=explanation).strip())
         return False
     if not isinstance(correct, str):
         given = str(given)
     if opts is not None and str(given) not in opts:
-        raise CheckFailed(f"{name}: {answer!r} is not one of the options. Set it to {say}.")
+        raise CheckFailed(tr("{name}: {answer!r} is not one of the options. Set it to {say}.").format(
+            name=name, answer=answer, say=say))
     if str(given) != key:
-        advice = hints.get(str(given), hint) or "Read the question again and rule out the options one by one."
-        raise CheckFailed(f"{name}: {answer!r} is not right. Hint: {advice} Try again, or set {name} to \"?\" "
-                          "and run the check to see the answer and why.")
-    print(f"✅ {name}: {correct!r} is right. {explanation}".strip())
+        advice = tr(hints.get(str(given), hint)) or tr("Read the question again and rule out the options one by one.")
+        raise CheckFailed(tr("{name}: {answer!r} is not right. Hint: {hint} Try again, or set {name} to \"?\" and run "
+                             "the check to see the answer and why.").format(name=name, answer=answer, hint=advice))
+    print(tr("✅ {name}: {correct!r} is right. {explanation}").format(
+        name=name, correct=correct, explanation=explanation).strip())
     return True

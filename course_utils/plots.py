@@ -11,6 +11,8 @@ from typing import Any
 import matplotlib.pyplot as plt
 import numpy as np
 
+from course_utils.i18n import tr
+
 # Okabe-Ito palette: distinguishable with every common colour-vision deficiency.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
 COLORS = {
@@ -51,11 +53,14 @@ def _ax(ax: Any) -> Any:
 
 
 def plot_forecast(index: Sequence, truth: Sequence[float], preds: Mapping[str, Sequence[float]],
-                  ax: Any = None, title: str = "Forecast against the truth", ylabel: str = "",
-                  xlabel: str = "") -> Any:
-    """The true series in black and each model's forecast in its colour; ``xlabel`` names the x axis."""
+                  ax: Any = None, title: str | None = None, ylabel: str = "", xlabel: str = "") -> Any:
+    """The true series in black and each model's forecast in its colour; ``xlabel`` names the x axis.
+
+    The default title (and every label this module writes itself) is shown in the notebook's language
+    (``course_utils.i18n``)."""
     ax = _ax(ax)
-    ax.plot(index, truth, color=COLORS["truth"], lw=1.5, label="truth")
+    title = tr("Forecast against the truth") if title is None else title
+    ax.plot(index, truth, color=COLORS["truth"], lw=1.5, label=tr("truth"))
     for name, pred in preds.items():
         ax.plot(index, pred, color=color_for(name), lw=1, alpha=0.9, label=name)
     ax.set(title=title, ylabel=ylabel)
@@ -66,7 +71,7 @@ def plot_forecast(index: Sequence, truth: Sequence[float], preds: Mapping[str, S
 
 
 def plot_grad_norms(norms: Mapping[str, Sequence[float]], ax: Any = None, log: bool = True,
-                    title: str = "Gradient norm reaching each earlier step", *,
+                    title: str | None = None, *,
                     colors: Mapping[str, str] | None = None) -> Any:
     """Gradient norm against the number of steps back from the loss, one line per model.
 
@@ -81,7 +86,8 @@ def plot_grad_norms(norms: Mapping[str, Sequence[float]], ax: Any = None, log: b
         ax.plot(np.arange(len(values)), values, color=color, label=name)
     if log:
         ax.set_yscale("log")
-    ax.set(title=title, xlabel="steps back from the loss", ylabel="‖dL/dh‖ (log scale)" if log else "‖dL/dh‖")
+    ax.set(title=tr("Gradient norm reaching each earlier step") if title is None else title,
+           xlabel=tr("steps back from the loss"), ylabel=tr("‖dL/dh‖ (log scale)") if log else "‖dL/dh‖")
     ax.legend()
     return ax
 
@@ -119,9 +125,12 @@ def plot_gate_heatmap(values: Any, row_labels: Sequence[str], col_labels: Sequen
 
 
 def plot_learning_curves(curves: Mapping[str, Sequence[float]], ax: Any = None, log: bool = False,
-                         title: str = "Learning curves", xlabel: str = "epoch", ylabel: str = "loss") -> Any:
-    """Several curves (for example train and validation loss) against the epoch."""
+                         title: str | None = None, xlabel: str | None = None, ylabel: str | None = None) -> Any:
+    """Several curves (for example train and validation loss) against the epoch (the default labels)."""
     ax = _ax(ax)
+    title = tr("Learning curves") if title is None else title
+    xlabel = tr("epoch") if xlabel is None else xlabel
+    ylabel = tr("loss") if ylabel is None else ylabel
     for name, values in curves.items():
         ax.plot(np.arange(1, len(values) + 1), values, color=color_for(name), label=name)
     if log:
@@ -146,7 +155,7 @@ def plot_lstm_step(values: Mapping[str, float], ax: Any = None) -> Any:
         raise ValueError(f"values is missing {missing}; give every one of {list(_LSTM_STEP_KEYS)}.")
     v = {k: float(np.asarray(values[k]).reshape(-1)[0]) for k in _LSTM_STEP_KEYS}
     ax = ax if ax is not None else plt.subplots(figsize=(11, 5.6))[1]
-    ax.set(xlim=(0, 12), ylim=(0, 7.3), title="One LSTM step: two memories, three gates")
+    ax.set(xlim=(0, 12), ylim=(0, 7.3), title=tr("One LSTM step: two memories, three gates"))
     ax.axis("off")
     arrow = lambda start, end, color="black": ax.annotate(
         "", xy=end, xytext=start, arrowprops={"arrowstyle": "->", "color": color, "lw": 1.6})
@@ -161,15 +170,15 @@ def plot_lstm_step(values: Mapping[str, float], ax: Any = None) -> Any:
     arrow((3.25, 6.3), (5.75, 6.3))
     node((6, 6.3), "+")
     arrow((6.25, 6.3), (11.6, 6.3))
-    label((0.9, 6.75), f"c(t-1) = {v['c_prev']:.2f}\nlong-term memory")
+    label((0.9, 6.75), f"c(t-1) = {v['c_prev']:.2f}\n" + tr("long-term memory"))
     label((11.0, 6.75), f"c(t) = {v['c']:.4f}")
-    label((4.4, 7.05), "no weights on this line", style="italic", color="grey")
+    label((4.4, 7.05), tr("no weights on this line"), style="italic", color="grey")
     # the short-term memory and the input meet at the bottom, and feed four blocks with weights and biases
     ax.plot([0.4, 9.2], [0.7, 0.7], color="black", lw=1.6)
     label((1.0, 0.3), f"h(t-1) = {v['h_prev']:.2f}   x(t) = {v['x']:.2f}")
-    label((5.7, 0.3), "each block: a weight on h, a weight on x and a bias", style="italic", color="grey")
-    gates = [(3, "σ", "forget f", "f", PALETTE[0]), (4.7, "σ", "input i", "i", PALETTE[1]),
-             (6.6, "tanh", "potential g", "g", PALETTE[2]), (8.4, "σ", "output o", "o", PALETTE[3])]
+    label((5.7, 0.3), tr("each block: a weight on h, a weight on x and a bias"), style="italic", color="grey")
+    gates = [(3, "σ", tr("forget f"), "f", PALETTE[0]), (4.7, "σ", tr("input i"), "i", PALETTE[1]),
+             (6.6, "tanh", tr("potential g"), "g", PALETTE[2]), (8.4, "σ", tr("output o"), "o", PALETTE[3])]
     for x_pos, text, name, key, color in gates:
         arrow((x_pos, 0.7), (x_pos, 2.05))
         box((x_pos, 2.4), text, color)
@@ -188,7 +197,7 @@ def plot_lstm_step(values: Mapping[str, float], ax: Any = None) -> Any:
     arrow((9.8, 4.55), (9.8, 3.9))
     arrow((8.4, 2.8), (9.55, 3.45), PALETTE[3])
     arrow((10.05, 3.6), (11.6, 3.6))
-    label((11.0, 4.05), f"h(t) = {v['h']:.4f}\nshort-term memory\n(the output)")
+    label((11.0, 4.05), f"h(t) = {v['h']:.4f}\n" + tr("short-term memory\n(the output)"))
     arrow((10.9, 3.3), (10.9, 1.0), "grey")
-    label((11.25, 0.75), "to the next step", color="grey")
+    label((11.25, 0.75), tr("to the next step"), color="grey")
     return ax

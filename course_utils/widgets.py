@@ -15,6 +15,8 @@ from typing import Any
 import ipywidgets as widgets
 from IPython.display import display
 
+from course_utils.i18n import tr
+
 
 def is_headless() -> bool:
     """True when the notebook runs with no one to move a control (``COURSE_HEADLESS=1``)."""
@@ -23,8 +25,9 @@ def is_headless() -> bool:
 
 def _describe(name: str, control: widgets.ValueWidget) -> str:
     if hasattr(control, "min") and hasattr(control, "max"):
-        return f"{name} from {control.min} to {control.max} (now {control.value})"
-    return f"{name} (now {control.value!r})"
+        return tr("{name} from {low} to {high} (now {value})").format(name=name, low=control.min, high=control.max,
+                                                                      value=control.value)
+    return tr("{name} (now {value!r})").format(name=name, value=control.value)
 
 
 def interact_or_print(func: Callable[..., Any], **controls: widgets.ValueWidget) -> None:
@@ -37,7 +40,8 @@ def interact_or_print(func: Callable[..., Any], **controls: widgets.ValueWidget)
             raise TypeError(f"control {name!r} must be an ipywidgets control such as FloatSlider; got {control!r}.")
     if is_headless():
         described = "; ".join(_describe(n, c) for n, c in controls.items())
-        print(f"[headless] In JupyterLab you would move: {described}. Showing the current values:")
+        print(tr("[headless] In JupyterLab you would move: {controls}. Showing the current values:").format(
+            controls=described))
         func(**{name: control.value for name, control in controls.items()})
         return
     display(widgets.interactive(func, **controls))

@@ -144,16 +144,18 @@ def notebook_texts(path: Path) -> list[tuple[str, str, str]]:
 
 
 def package_texts() -> list[tuple[str, str, str]]:
-    """(English text, file:line, what it is) for every ``tr("...")`` in course_utils."""
-    found = []
+    """(English text, file:line, what it is) for every ``tr("...")`` in course_utils, in the order of the files."""
+    found: list[tuple[int, str, str]] = []
     for path in sorted(PACKAGE.glob("*.py")):
         source = path.read_text(encoding="utf-8")
         rel = path.relative_to(ROOT).as_posix()
         for node in ast.walk(ast.parse(source)):
-            if isinstance(node, ast.Call) and _name(node.func) == "tr" and path.name != "i18n.py":
-                for text in _strings(node.args[0], "value", {}, f"{rel}:{node.lineno}"):
-                    found.append((text, f"{rel}:{node.lineno}", "a message of course_utils (tr)"))
-    return found
+            # tr(variable) passes on a text found elsewhere (a notebook's hint): only literals are the package's own
+            if (isinstance(node, ast.Call) and _name(node.func) == "tr" and node.args
+                    and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
+                found.append((node.lineno, node.args[0].value, rel))
+    found.sort(key=lambda f: (f[2], f[0]))
+    return [(text, f"{rel}:{line}", "a message of course_utils (tr)") for line, text, rel in found]
 
 
 def sources() -> dict[str, list[tuple[str, str, str]]]:
@@ -323,8 +325,14 @@ def _targets(text: str) -> list[str]:
     return sorted({m.group(2) for m in LINK.finditer(text)})
 
 
-def entry_problems(msgid: str, msgstr: str, markdown: bool) -> list[str]:
-    """What a translation changed that it must keep: formulas, code, links, headings, format fields."""
+SAME = "same in Vietnamese"  # a translator's comment (# same in Vietnamese) for a text that stays as it is
+
+
+def entry_problems(msgid: str, msgstr: str, markdown: bool, same_ok: bool = False) -> list[str]:
+    """What a translation changed that it must keep: formulas, code, links, headings, format fields.
+
+    A translation equal to the English is refused when the English has words, unless ``same_ok`` (the translator
+    wrote the comment ``# same in Vietnamese``, for a term the course keeps in English, such as "epoch")."""
     if not msgstr:
         return []
     found = []
@@ -353,7 +361,7 @@ def entry_problems(msgid: str, msgstr: str, markdown: bool) -> list[str]:
     if msgid.endswith("\n") != msgstr.endswith("\n"):
         found.append("the translation must end with a line break exactly when the English does")
     prose = WORD.findall(CODE_SPAN.sub("", MATH.sub("", LINK.sub("", FENCED.sub("", msgid)))))
-    if msgstr == msgid and prose:
+    if msgstr == msgid and prose and not same_ok:
         found.append("the translation is the English text itself")
     return found
 
@@ -385,7 +393,8 @@ def problems(lang: str = "vi") -> list[str]:
             elif entry.msgid in english and "fuzzy" not in entry.flags:
                 markdown = "Markdown cell" in (entry.comment or "")
                 found.extend(f"{rel} ({where}): {issue}: {first!r}"
-                             for issue in entry_problems(entry.msgid, entry.msgstr, markdown))
+                             for issue in entry_problems(entry.msgid, entry.msgstr, markdown,
+                                                         SAME in (entry.tcomment or "")))
             if entry.msgid in english and entry.msgstr and "fuzzy" in entry.flags:
                 found.append(f"{rel}: fuzzy, the English changed since it was translated ({where}): {first!r}. "
                              "Revise the Vietnamese (the old English is the #| msgid line), then delete the fuzzy "
