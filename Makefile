@@ -9,20 +9,22 @@ STAMP  := $(VENV)/.course-installed
 PORT   ?= 8888
 JOBS   ?= 2
 
-.PHONY: help check-python setup lab practice test lint verify-notebooks check-install execute student slides html \
+.PHONY: help check-python setup lab lab-vi practice practice-vi test lint verify-notebooks check-install execute student slides html \
 	check-html bench clean vi
 
 help:
 	@echo "make lab      open the course in JupyterLab (sets up .venv first)"
+	@echo "make lab-vi   the same, opening the Vietnamese edition (notebooks/vi, README.vi.md)"
 	@echo "make practice your own learner copies in student/ (kept across runs), opened in JupyterLab"
+	@echo "make practice-vi  the same, opening the Vietnamese copies in student/vi/"
 	@echo "make test     ruff, stripped-notebook check, unit tests and every notebook under nbval"
 	@echo "make execute  re-run the notebooks and refresh their check-tagged outputs"
 	@echo "make vi       update the Vietnamese catalogs (i18n/vi) and build notebooks/vi from them"
 	@echo "make check-install  check that requirements.txt resolves for Python 3.11 to 3.14 (large downloads)"
-	@echo "make student  learner copies in student/ (solutions replaced by stubs; your changed copies are kept)"
-	@echo "make slides   reveal.js slide decks in slides/, laid out for a 1280x720 screen"
+	@echo "make student  learner copies in student/ and student/vi/ (solutions replaced by stubs; your changed copies are kept)"
+	@echo "make slides   reveal.js slide decks in slides/ (Vietnamese: slides/vi/), laid out for a 1280x720 screen"
 	@echo "make check-slides  every slide measured in headless Chromium: fails if one does not fit 1280x720"
-	@echo "make html     the executed reading copy in site/ (open site/index.html)"
+	@echo "make html     the executed reading copy in site/ (open site/index.html; Vietnamese: site/vi/)"
 	@echo "make check-html  screenshots of site/ in headless Chromium (installs it if missing)"
 	@echo "make test-browser  every notebook run in JupyterLab in Chromium, widgets moved (screenshots in build/browser/)"
 	@echo "make bench    time and memory of every notebook, and the headline results"
@@ -43,8 +45,14 @@ $(STAMP): requirements.txt pyproject.toml jupyterlab-settings/overrides.json
 lab: check-python $(STAMP)
 	@$(PY) tools/course.py lab --venv $(VENV) --port $(PORT)
 
+lab-vi: check-python $(STAMP)
+	@$(PY) tools/course.py lab --lang vi --venv $(VENV) --port $(PORT)
+
 practice: check-python $(STAMP)
 	@$(PY) tools/course.py practice --venv $(VENV) --port $(PORT)
+
+practice-vi: check-python $(STAMP)
+	@$(PY) tools/course.py practice --lang vi --venv $(VENV) --port $(PORT)
 
 lint: check-python $(STAMP)
 	$(PY) -m ruff check .

@@ -168,7 +168,8 @@ def test_link_finder_sees_markdown_and_html_links():
     assert relative_links(text) == ["../docs/glossary.md", "fig.png", "01_x.ipynb#part"]
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", NOTEBOOKS + sorted((ROOT / "notebooks" / "vi").glob("[0-9][0-9]_*.ipynb")),
+                         ids=lambda p: f"{p.parent.name}/{p.stem}")
 def test_every_relative_link_resolves_from_the_notebook_folder(path):
     nb = nbtools.read(path)
     missing = []
@@ -177,7 +178,7 @@ def test_every_relative_link_resolves_from_the_notebook_folder(path):
             for target in relative_links(cell.source):
                 if not (path.parent / target.split("#")[0]).exists():
                     missing.append(target)
-    assert not missing, f"{path.name} links to files that do not exist (from notebooks/): {missing}"
+    assert not missing, f"{path.name} links to files that do not exist (from {path.parent.name}/): {missing}"
 
 
 # ---- Windows: line endings of the data ----------------------------------------------------------

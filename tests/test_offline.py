@@ -1,6 +1,6 @@
-"""What a workshop room needs: every notebook runs with the network cut, in reverse order, each from a fresh
-kernel, writes nothing into the repository, and renders to the HTML reading copy and to slides that load nothing
-from another host."""
+"""What a workshop room needs: every notebook, English and Vietnamese, runs with the network cut, in reverse order,
+each from a fresh kernel, writes nothing into the repository, and renders to the HTML reading copy and to slides
+that load nothing from another host (the Vietnamese edition in site/vi/, each page linking to its twin)."""
 
 import errno
 import json
@@ -14,6 +14,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+VIETNAMESE = [ROOT / "notebooks" / "vi" / p.name for p in NOTEBOOKS]
 
 
 def offline_prefix() -> list[str] | None:
@@ -74,27 +75,35 @@ def test_notebooks_run_offline_in_reverse_order(tmp_path):
     )
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     order = [line.split()[1] for line in run.stdout.splitlines() if line.startswith("ran ")]
-    assert order == [p.name for p in reversed(NOTEBOOKS)]
+    assert order == [f"vi/{p.name}" for p in reversed(NOTEBOOKS)] + [p.name for p in reversed(NOTEBOOKS)]
     assert untracked() == before, "a notebook wrote files into the repository; write under a temporary folder"
     # the reading copy and the slides
-    index = (site / "index.html").read_text()
-    for path in NOTEBOOKS:
-        assert f'href="{path.stem}.html"' in index
-        page = (site / f"{path.stem}.html").read_text()
-        assert page.count("jp-Cell") > 10, f"{path.stem}.html looks empty"
-        assert not re.search(r'href="\d\d_\w+\.ipynb', page), "links between pages must point at .html files"
-        deck = (site / f"{path.stem}.slides.html").read_text()
-        assert "reveal" in deck.lower()
+    for folder, twin, lang in ((site, "vi/", "en"), (site / "vi", "../", "vi")):
+        index = (folder / "index.html").read_text()
+        assert f'href="{twin}index.html"' in index, "the index links to the other edition's"
+        for path in NOTEBOOKS:
+            assert f'href="{path.stem}.html"' in index
+            page = (folder / f"{path.stem}.html").read_text()
+            assert page.count("jp-Cell") > 10, f"{path.stem}.html looks empty"
+            assert not re.search(r'href="\d\d_\w+\.ipynb', page), "links between pages must point at .html files"
+            assert f'<html lang="{lang}">' in page and f'href="{twin}{path.stem}.html"' in page, "language switch"
+            deck = (folder / f"{path.stem}.slides.html").read_text()
+            assert "reveal" in deck.lower()
+    # the Vietnamese pages show the course's messages in Vietnamese: the kernel ran in notebooks/vi
+    assert "Trong JupyterLab bạn sẽ kéo được" in (site / "vi" / "03_lstm_internals.html").read_text()
+    assert "In JupyterLab you would move" in (site / "03_lstm_internals.html").read_text()
     # nothing is loaded from another host: scripts, style sheets and fonts all come from site/_static
     sys.path.insert(0, str(ROOT / "tools"))
     import nbtools
 
-    for page in [*site.glob("*.html"), *(site / "_static" / "reveal.js" / "dist").rglob("*.css")]:
+    pages = [*site.glob("*.html"), *site.glob("vi/*.html")]
+    for page in [*pages, *(site / "_static" / "reveal.js" / "dist").rglob("*.css")]:
         found = nbtools.external_urls(page.read_text(encoding="utf-8"))
         assert not found, f"{page.name} loads from another host: {found[:3]}"
-    plots = sum((site / f"{p.stem}.html").read_text().count("data:image/png") for p in NOTEBOOKS)
-    assert plots >= len(NOTEBOOKS), "the reading copy should show the notebooks' plots"
-    assert set(json.loads((site / "timings.json").read_text())) == {p.stem for p in NOTEBOOKS}
+    for folder in (site, site / "vi"):
+        plots = sum((folder / f"{p.stem}.html").read_text().count("data:image/png") for p in NOTEBOOKS)
+        assert plots >= len(NOTEBOOKS), "the reading copy should show the notebooks' plots"
+        assert set(json.loads((folder / "timings.json").read_text())) == {p.stem for p in NOTEBOOKS}
 
 
 def test_external_loads_are_found_and_cdn_modules_dropped():

@@ -185,3 +185,16 @@ def test_every_heading_of_the_course_opens_a_slide(real_notebooks, name):
             for number, cell in enumerate(nb.cells, start=1)
             if cell.cell_type == "markdown" and nbtools.markdown_height(cell.source) > nbtools.SLIDE_BUDGET]
     assert tall == [], f"{name}: split these cells at a paragraph break: {tall}"
+
+
+@pytest.mark.parametrize("name", [path.name for path in NOTEBOOKS])
+def test_every_vietnamese_slide_fits(name):
+    """The Vietnamese decks: the same headings open the same slides, and a Markdown cell that the longer Vietnamese
+    text makes taller than a slide is spread over sub-slides that each fit (the English cells themselves fit)."""
+    nb = nbformat.read(ROOT / "notebooks" / "vi" / name, as_version=4)
+    assert headings_open_slides(nb) == [] and nbtools.heading_problems(nb) == []
+    laid = nbtools.for_slides(nb)
+    tall = [cell.source.split("\n", 1)[0][:60] for cell in laid.cells
+            if cell.cell_type == "markdown" and nbtools.markdown_height(cell.source) > nbtools.SLIDE_BUDGET
+            and len(nbtools.markdown_blocks(cell.source)) > 1]
+    assert tall == [], f"vi/{name}: these slides do not fit; shorten the Vietnamese or split the English cell: {tall}"

@@ -3,6 +3,7 @@
     python3 tools/course.py setup      # check Python, create .venv, install the pinned packages and course_utils
     python3 tools/course.py lab        # setup if needed, then JupyterLab on the course (opens 00_start_here)
     python3 tools/course.py practice   # setup if needed, learner copies in student/, JupyterLab on them
+    add --lang vi to lab or practice to open the Vietnamese edition (notebooks/vi, student/vi)
     python3 tools/course.py check      # only check that this Python is a supported version
 
 On Windows use ``py -3.12 tools\\course.py lab`` (any supported version). `make lab`, `make test` and
@@ -226,6 +227,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--venv", type=Path, default=ROOT / ".venv")
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8888")))
     parser.add_argument("--force", action="store_true", help="setup: install again even if up to date")
+    parser.add_argument("--lang", choices=["en", "vi"], default="en",
+                        help="lab, practice: open the English (en) or the Vietnamese (vi) edition")
     args = parser.parse_args(argv)
     if args.command == "check":
         python = venv_python(args.venv)
@@ -242,13 +245,13 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     python = setup(args.venv, args.force)
     if args.command == "lab":
-        return lab(python, "notebooks", args.port)
+        return lab(python, "notebooks" if args.lang == "en" else "notebooks/vi", args.port)
     if args.command == "practice":
         made = subprocess.run([str(python), str(ROOT / "tools" / "nbtools.py"), "student", "--out",
                                str(ROOT / "student")], cwd=ROOT)
         if made.returncode != 0:
             return made.returncode
-        return lab(python, "student", args.port)
+        return lab(python, "student" if args.lang == "en" else "student/vi", args.port)
     return 0
 
 

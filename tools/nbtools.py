@@ -11,8 +11,10 @@
     python tools/nbtools.py build [--html site] [--slides slides] [--static _static] [--reverse] [NOTEBOOK ...]
                                                      # run each in a fresh kernel; render HTML / slides
 
-With no NOTEBOOK, every ``notebooks/*.ipynb`` is used. A check-tagged cell is one tagged
-``nbval-check-output``: nbval compares its saved output with a fresh run, so its output stays in git.
+With no NOTEBOOK, every ``notebooks/*.ipynb`` is used; verify, strip, student and build also take the
+Vietnamese edition, ``notebooks/vi/*.ipynb`` (built by ``tools/translate.py``), whose copies go to ``vi/``.
+A check-tagged cell is one tagged ``nbval-check-output``: nbval compares its saved output with a fresh run, so
+its output stays in git.
 """
 
 from __future__ import annotations
@@ -38,8 +40,29 @@ CHECK_TAG = "nbval-check-output"
 KEEP_NOTEBOOK_METADATA = ("kernelspec", "language_info")
 
 
-def notebooks(paths: list[str]) -> list[Path]:
-    return [Path(p) for p in paths] if paths else sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+TRANSLATIONS = ("vi",)  # notebooks/vi/: the Vietnamese edition, built by tools/translate.py (make vi)
+
+
+def notebooks(paths: list[str], translated: bool = False) -> list[Path]:
+    """The given notebooks, or every English notebook (and, with ``translated``, every translated one after them)."""
+    if paths:
+        return [Path(p) for p in paths]
+    english = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    if not translated:
+        return english
+    return english + [p for lang in TRANSLATIONS
+                      for p in sorted((ROOT / "notebooks" / lang).glob("[0-9][0-9]_*.ipynb"))]
+
+
+def language_of(path: Path) -> str:
+    """"vi" for a notebook of the Vietnamese edition (in a folder named vi), else "en"."""
+    return path.parent.name if path.parent.name in TRANSLATIONS else "en"
+
+
+def edition_folder(path: Path) -> str:
+    """Where a notebook's copies go under an output folder: "" for English, "vi/" for the Vietnamese edition."""
+    lang = language_of(path)
+    return "" if lang == "en" else f"{lang}/"
 
 
 def is_checked(cell: nbformat.NotebookNode) -> bool:
@@ -246,18 +269,20 @@ def cmd_student(paths: list[Path], out: Path, overwrite: bool = False) -> int:
     manifest = json.loads(manifest_path.read_text(encoding="utf-8")) if manifest_path.exists() else {}
     written, kept = [], []
     for path in paths:
-        target, text = out / path.name, dumps(student_copy(read(path)))
+        key = edition_folder(path) + path.name  # English copies in out/, Vietnamese ones in out/vi/
+        target, text = out / key, dumps(student_copy(read(path)))
         digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
         if target.exists():
             current = hashlib.sha256(target.read_bytes()).hexdigest()
             if current == digest:
-                manifest[path.name] = digest
+                manifest[key] = digest
                 continue
-            if current != manifest.get(path.name) and not overwrite:
+            if current != manifest.get(key) and not overwrite:
                 kept.append(target)  # the learner's work: never replaced silently
                 continue
+        target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(text.encode("utf-8"))
-        manifest[path.name] = digest
+        manifest[key] = digest
         written.append(target)
     manifest_path.write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     print(f"{len(written)} learner copies written to {out}/, {len(paths) - len(written) - len(kept)} already "
@@ -630,25 +655,54 @@ def slides_html(nb: nbformat.NotebookNode, static: str | None = None) -> str:
     return local_only(NOTEBOOK_LINK.sub(r'href="\1.slides.html', body))
 
 
-def write_index(entries: list[tuple[str, str, str, str]], out: Path, pages: bool, decks: bool) -> None:
+INDEX_TEXT = {  # the index page of each edition
+    "en": ("RNN, LSTM and GRU: the course", "Recurrent neural networks, runnable: RNN, LSTM and GRU",
+           "The reading copy of the course: every notebook executed and rendered, in course order. To run them "
+           "yourself, see the course's README (<code>make lab</code>).", "slides"),
+    "vi": ("RNN, LSTM và GRU: khóa học", "Mạng nơ-ron hồi tiếp, chạy được: RNN, LSTM và GRU",
+           "Bản đọc của khóa học: mọi notebook đã được chạy và hiển thị, theo thứ tự của khóa học. Để tự chạy chúng, "
+           "xem README.vi.md của khóa học (<code>make lab-vi</code>).", "trang chiếu"),
+}
+SWITCH_CSS = ("position:fixed;top:0.4rem;right:0.8rem;z-index:1000;font:14px system-ui,sans-serif;"
+              "background:#fff;border:1px solid #ccc;border-radius:4px;padding:2px 8px")
+
+
+def language_switch(page: str, lang: str) -> str:
+    """A link from a page (or index) of one edition to the same page of the other: English <-> Tiếng Việt."""
+    if lang == "en":
+        href, label, other = f"vi/{page}", "Tiếng Việt", "vi"
+    else:
+        href, label, other = f"../{page}", "English", "en"
+    return (f'<nav class="course-language" style="{SWITCH_CSS}"><a href="{href}" hreflang="{other}" '
+            f'lang="{other}">{label}</a></nav>')
+
+
+def with_language(body: str, page: str, lang: str) -> str:
+    """``body`` (an HTML page) marked as being in ``lang``, with the language switch at the top of the page."""
+    body = re.sub(r"<html\b[^>]*>", f'<html lang="{lang}">', body, count=1)
+    return re.sub(r"(<body\b[^>]*>)", lambda m: m.group(1) + language_switch(page, lang), body, count=1)
+
+
+def write_index(entries: list[tuple[str, str, str, str]], out: Path, pages: bool, decks: bool,
+                lang: str = "en") -> None:
     """An index of the notebooks in course order, linking the pages and/or slide decks that ``out`` holds."""
+    head, title, intro, slides = INDEX_TEXT[lang]
     rows = []
-    for name, title, blurb, _ in entries:
-        link = f'<a href="{name}.html">{html.escape(title)}</a>' if pages else html.escape(title)
-        deck = f' · <a href="{name}.slides.html">slides</a>' if decks else ""
+    for name, heading, blurb, _ in entries:
+        link = f'<a href="{name}.html">{html.escape(heading)}</a>' if pages else html.escape(heading)
+        deck = f' · <a href="{name}.slides.html">{slides}</a>' if decks else ""
         rows.append(f"<li>{link}{deck}<br><small>{html.escape(blurb)}</small></li>")
     page = f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>RNN, LSTM and GRU: the course</title>
+<html lang="{lang}"><head><meta charset="utf-8"><title>{head}</title>
 <style>body{{font-family:system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem;line-height:1.5}}
 li{{margin:0.8rem 0}} small{{color:#555}}</style></head><body>
-<h1>Recurrent neural networks, runnable: RNN, LSTM and GRU</h1>
-<p>The reading copy of the course: every notebook executed and rendered, in course order. To run them yourself,
-see the course's README (<code>make lab</code>).</p>
+<h1>{title}</h1>
+<p>{intro}</p>
 <ol start="0">
 {chr(10).join(rows)}
 </ol></body></html>
 """
-    (out / "index.html").write_text(page, encoding="utf-8")
+    (out / "index.html").write_text(with_language(page, "index.html", lang), encoding="utf-8")
 
 
 # What a page would fetch from another host: scripts, style sheets, fonts (links in the text are fine).
@@ -694,33 +748,42 @@ def web_urls(static: str | None) -> dict[str, str]:
 
 def cmd_build(paths: list[Path], html_dir: Path | None, slides_dir: Path | None, reverse: bool,
               static: str | None = None) -> int:
+    """Run each notebook in a fresh kernel and render it: English pages in ``html_dir``, Vietnamese ones in
+    ``html_dir/vi`` (each page links to its twin), and the same for the slide decks."""
     from nbconvert import HTMLExporter
 
-    entries, timings = [], {}
+    entries: dict[str, list[tuple[str, str, str, str]]] = {}
+    timings: dict[str, dict[str, float]] = {}
     for path in (reversed(paths) if reverse else paths):
+        lang, folder = language_of(path), edition_folder(path)
+        shared = static if not static or not folder or re.match(r"^(/|[a-z]+:)", static) else f"../{static}"
         nb = read(path)
         start = time.perf_counter()
         run_notebook(nb, path.parent)
-        timings[path.stem] = round(time.perf_counter() - start, 1)
-        print(f"ran {path.name} in {timings[path.stem]} s", flush=True)
+        seconds = round(time.perf_counter() - start, 1)
+        timings.setdefault(folder, {})[path.stem] = seconds
+        print(f"ran {folder}{path.name} in {seconds} s", flush=True)
         nb.metadata.pop("widgets", None)  # headless runs show no live widgets: no widget loader from a CDN
         title, blurb = title_of(nb)
-        entries.append((path.stem, title, blurb, path.name))
+        entries.setdefault(folder, []).append((path.stem, title, blurb, path.name))
         if html_dir is not None:
-            html_dir.mkdir(parents=True, exist_ok=True)
-            body, _ = HTMLExporter(template_name="lab", **web_urls(static)).from_notebook_node(nb)
+            (html_dir / folder).mkdir(parents=True, exist_ok=True)
+            body, _ = HTMLExporter(template_name="lab", **web_urls(shared)).from_notebook_node(nb)
             body = local_only(NOTEBOOK_LINK.sub(r'href="\1.html', body))  # links between notebooks: the pages
-            (html_dir / f"{path.stem}.html").write_text(body, encoding="utf-8")
+            body = with_language(body, f"{path.stem}.html", lang)
+            (html_dir / folder / f"{path.stem}.html").write_text(body, encoding="utf-8")
         if slides_dir is not None:
-            slides_dir.mkdir(parents=True, exist_ok=True)
+            (slides_dir / folder).mkdir(parents=True, exist_ok=True)
             for problem in heading_problems(nb):
-                print(f"  slides: {path.name}, {problem}", flush=True)
-            (slides_dir / f"{path.stem}.slides.html").write_text(slides_html(nb, static), encoding="utf-8")
-    entries.sort()
-    for folder in (html_dir, slides_dir):
-        if folder is not None:
-            write_index(entries, folder, pages=folder == html_dir, decks=folder == slides_dir)
-            (folder / "timings.json").write_text(json.dumps(timings, indent=2) + "\n", encoding="utf-8")
+                print(f"  slides: {folder}{path.name}, {problem}", flush=True)
+            (slides_dir / folder / f"{path.stem}.slides.html").write_text(slides_html(nb, shared), encoding="utf-8")
+    for folder, rows in entries.items():
+        lang = folder.strip("/") or "en"
+        for out in (html_dir, slides_dir):
+            if out is not None:
+                write_index(sorted(rows), out / folder, pages=out == html_dir, decks=out == slides_dir, lang=lang)
+                (out / folder / "timings.json").write_text(json.dumps(timings[folder], indent=2) + "\n",
+                                                           encoding="utf-8")
     return 0
 
 
@@ -737,7 +800,7 @@ def main(argv: list[str] | None = None) -> int:
                         "jQuery and MathJax (tools/web_assets.sh); without it the pages load them from CDNs")
     parser.add_argument("--reverse", action="store_true", help="build: run the notebooks in reverse order")
     args = parser.parse_args(argv)
-    paths = notebooks(args.notebooks)
+    paths = notebooks(args.notebooks, translated=args.command in ("verify", "strip", "student", "build"))
     if args.command == "student":
         return cmd_student(paths, args.out, args.overwrite)
     if args.command == "clean":
