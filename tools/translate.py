@@ -254,6 +254,25 @@ def translations(name: str, lang: str) -> dict[str, str]:
     return {e.msgid: e.msgstr for e in polib.pofile(str(path)).translated_entries() if not e.obsolete}
 
 
+def restate(name: str, english: tuple[str, str], translated: tuple[str, str], lang: str = "vi") -> bool:
+    """Rewrite a stated figure (a run time) in one catalog, in the English and in the translation alike, so that
+    ``make bench`` keeps both editions true without making the entry fuzzy. ``english`` and ``translated`` are
+    (regular expression, replacement). Returns whether the catalog changed."""
+    path = catalog_path(name, lang)
+    if not path.exists():
+        return False
+    po = polib.pofile(str(path), wrapwidth=100)
+    changed = False
+    for entry in po:
+        if not entry.obsolete and re.search(english[0], entry.msgid):
+            new_id, new_str = re.sub(*english, entry.msgid), re.sub(*translated, entry.msgstr)
+            changed |= (new_id, new_str) != (entry.msgid, entry.msgstr)
+            entry.msgid, entry.msgstr = new_id, new_str
+    if changed:
+        po.save(str(path))
+    return changed
+
+
 # ---- building the translated notebooks --------------------------------------------------------------------------
 
 LINK = re.compile(r"""(\]\(|\b(?:src|href)=["'])([^)"'\s]+)""")
