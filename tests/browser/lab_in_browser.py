@@ -1,11 +1,13 @@
-"""Run every numbered notebook in JupyterLab in a real browser, as a learner does (``make test-browser``).
+"""Run every numbered notebook, English and Vietnamese, in JupyterLab in a real browser, as a learner does
+(``make test-browser``).
 
 It starts the course with ``make lab`` (the README's command: same server, same root, as root too, no headless
 switch), drives Debian's Chromium with Playwright, and for each notebook: opens it by URL, runs Run > Run All
 Cells, waits for the kernel, then checks that no cell shows an error, every code cell ran, the number of images
 equals what the same notebook draws headless (a nbclient run at test time, in a second process), and every
 widget cell shows exactly one widget. Each widget is then moved through the browser and its output must change
-as it should. Screenshots go to ``build/browser/``.
+as it should (in the English run; the Vietnamese notebooks have the same code, and 00's self-check must answer
+in Vietnamese). Screenshots go to ``build/browser/``.
 
 Before the course notebooks it checks itself on a deliberately broken notebook (a cell that shows a widget twice
 and a cell that raises): the checks must report both, or the run fails.
@@ -88,10 +90,15 @@ def reference(path: Path) -> dict[str, Any]:
             "seconds": round(time.perf_counter() - start, 1)}
 
 
+def key(path: Path) -> str:
+    """A notebook's name in the results: 03_lstm_internals, or vi/03_lstm_internals for the Vietnamese edition."""
+    return f"{path.parent.name}/{path.stem}" if path.parent.name == "vi" else path.stem
+
+
 def reference_main(paths: list[str], out_dir: str) -> int:
     for p in paths:
         result = reference(Path(p))
-        tmp = Path(out_dir) / (Path(p).stem + ".json.tmp")
+        tmp = Path(out_dir) / (key(Path(p)).replace("/", "_") + ".json.tmp")
         tmp.write_text(json.dumps(result))
         tmp.rename(tmp.with_suffix(""))
     return 0
@@ -477,7 +484,7 @@ def check_glossary(page, lab: Lab, shots: list[Path]) -> str:
 def test_notebook(context, lab: Lab, rel: str, ref: dict[str, Any], shots: list[Path],
                   widgets: bool = True) -> tuple[float, list[str], list[str]]:
     """Open, Run All, check. Returns (Run All seconds, problems, notes)."""
-    stem = Path(rel).stem
+    stem = key(Path(rel)).replace("/", "_")
     page = context.new_page()
     page.set_default_timeout(60_000)
     page.on("dialog", lambda d: d.accept())
@@ -494,6 +501,13 @@ def test_notebook(context, lab: Lab, rel: str, ref: dict[str, Any], shots: list[
         problems += [p for p in not_hidden(page) if p not in problems]  # toasts come seconds after loading
         shoot(page, f"{stem}_after_run_all.png", shots)
         problems += check_run(cells(page), ref)
+        if rel.startswith("notebooks/vi/00_"):  # the kernel knows it runs the Vietnamese edition
+            shown = " ".join(page.locator(".jp-OutputArea").all_inner_texts())
+            if "Gợi ý:" in shown and "Hint:" not in shown:
+                notes.append("vi/00: the self-check answers in Vietnamese in JupyterLab")
+            else:
+                problems.append("the self-check of vi/00 did not answer in Vietnamese (no 'Gợi ý:' in its outputs): "
+                                "course_utils.i18n did not see that the notebook is in notebooks/vi")
         if widgets:
             try:
                 notes += exercise_widgets(page, stem, shots)
@@ -557,6 +571,7 @@ def main(argv: list[str] | None = None) -> int:
     from playwright.sync_api import sync_playwright
 
     notebooks = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    notebooks += sorted((ROOT / "notebooks" / "vi").glob("[0-9][0-9]_*.ipynb"))  # the Vietnamese edition
     if args.only:
         notebooks = [p for p in notebooks if any(p.name.startswith(o) or o in p.name for o in args.only)]
     if not notebooks:
@@ -604,22 +619,24 @@ def main(argv: list[str] | None = None) -> int:
                 for path in notebooks:
                     rel = path.relative_to(ROOT).as_posix()
                     try:
-                        ref = wait_reference(ref_dir, path.stem, ref_proc)
-                        seconds, problems, notes = test_notebook(context, lab, rel, ref, shots)
+                        ref = wait_reference(ref_dir, key(path).replace("/", "_"), ref_proc)
+                        # the Vietnamese edition has the same code: its widgets were moved in the English run
+                        seconds, problems, notes = test_notebook(context, lab, rel, ref, shots,
+                                                                 widgets=path.parent.name != "vi")
                     except CheckFailed as e:
                         seconds, problems, notes = float("nan"), [str(e)], []
                     except Exception as e:  # a Playwright time-out or similar: report it against this notebook
                         seconds, problems, notes = float("nan"), [f"{type(e).__name__}: {str(e)[:500]}"], []
                     status = "ok" if not problems else "FAIL"
-                    log(f"{status:4} {path.stem}: Run All {seconds:.1f} s in the browser "
+                    log(f"{status:4} {key(path)}: Run All {seconds:.1f} s in the browser "
                         f"(headless reference {ref.get('seconds', float('nan'))} s, {ref.get('images')} images)")
                     for p in problems:
                         log(f"     - {p}")
                     for n in notes:
                         log(f"     widget: {n}")
-                    results.append({"notebook": path.stem, "run_all_s": round(seconds, 1), "problems": problems,
+                    results.append({"notebook": key(path), "run_all_s": round(seconds, 1), "problems": problems,
                                     "widgets": notes, "reference": ref})
-                    failures += [f"{path.stem}: {p}" for p in problems]
+                    failures += [f"{key(path)}: {p}" for p in problems]
                 browser.close()
         except CheckFailed as e:
             failures.append(str(e))

@@ -107,6 +107,11 @@ def settle(page: Any, what: str) -> None:
     raise CheckFailed(f"{what}: the slide's formulas were still being drawn after 10 s ({before})")
 
 
+def deck_name(deck: Path) -> str:
+    """03_lstm_internals.slides.html, or vi/03_lstm_internals.slides.html for the Vietnamese edition's deck."""
+    return f"vi/{deck.name}" if deck.parent.name == "vi" else deck.name
+
+
 def measure_deck(page: Any, deck: Path, shots: Path | None = None) -> list[dict[str, Any]]:
     """Open ``deck`` in ``page`` (a Playwright page of WIDTH x HEIGHT) and measure each slide and sub-slide."""
     page.goto(deck.resolve().as_uri())
@@ -133,7 +138,7 @@ def measure_deck(page: Any, deck: Path, shots: Path | None = None) -> list[dict[
         found = page.evaluate(MEASURE_JS)
         heading = found["heading"] or (f"{last_heading} (continued)" if last_heading else "(no heading)")
         last_heading = found["heading"] or last_heading
-        slide = {"deck": deck.name, "number": f"{h + 1}.{v + 1}" if v else f"{h + 1}", "h": h, "v": v,
+        slide = {"deck": deck_name(deck), "number": f"{h + 1}.{v + 1}" if v else f"{h + 1}", "h": h, "v": v,
                  "heading": heading, **{k: found[k] for k in ("height", "width", "wide", "buried")}}
         if shots is not None:
             name = f"{h + 1:02d}-{v + 1:02d}.png"
@@ -223,11 +228,12 @@ def browser_page(pw: Any) -> tuple[Any, Any]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("decks", nargs="*", type=Path, help="default: slides/*.slides.html")
+    parser.add_argument("decks", nargs="*", type=Path, help="default: slides/*.slides.html and slides/vi/*")
     parser.add_argument("--out", type=Path, default=OUT, help="screenshots and report.json go here")
     parser.add_argument("--no-self-test", action="store_true")
     args = parser.parse_args(argv)
-    decks = args.decks or sorted((ROOT / "slides").glob("[0-9][0-9]_*.slides.html"))
+    decks = args.decks or [*sorted((ROOT / "slides").glob("[0-9][0-9]_*.slides.html")),
+                           *sorted((ROOT / "slides" / "vi").glob("[0-9][0-9]_*.slides.html"))]
     if not decks:
         raise CheckFailed("no slide decks in slides/: run `make slides` first")
     from playwright.sync_api import sync_playwright
@@ -239,10 +245,11 @@ def main(argv: list[str] | None = None) -> int:
             if not args.no_self_test:
                 self_test(page, args.out / "selftest")
             for deck in decks:
-                slides = measure_deck(page, deck, args.out / deck.name.removesuffix(".slides.html"))
+                name = deck_name(deck)
+                slides = measure_deck(page, deck, args.out / name.removesuffix(".slides.html"))
                 everything += slides
-                d = summary(slides)[deck.name]
-                log(f"{deck.name}: {d['slides']} slides, {d['sub-slides']} sub-slides, {d['overflows']} that do not "
+                d = summary(slides)[name]
+                log(f"{name}: {d['slides']} slides, {d['sub-slides']} sub-slides, {d['overflows']} that do not "
                     f"fit, tallest {d['tallest px']} px ({d['tallest']})")
         finally:
             browser.close()
