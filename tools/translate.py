@@ -332,7 +332,7 @@ def build(paths: list[Path], lang: str = "vi", quiet: bool = False) -> int:
 
 # ---- checking ------------------------------------------------------------------------------------------------------
 
-MATH = re.compile(r"\$\$.+?\$\$|\$[^$\n]+?\$", re.S)
+MATH = re.compile(r"\$\$.+?\$\$|\$[^$]+?\$", re.S)  # display and inline formulas (an inline one may wrap)
 CODE_SPAN = re.compile(r"`[^`\n]+`")
 FENCED = re.compile(r"^```.*?^```", re.S | re.M)
 FIELD = re.compile(r"\{\w*(?:[:!][^{}]*)?\}")
