@@ -297,3 +297,15 @@ def test_learner_copies_of_both_editions(tmp_path):
     assert (tmp_path / ENGLISH[1].name).exists() and (tmp_path / "vi" / ENGLISH[1].name).exists()
     manifest = json.loads((tmp_path / nbtools.MANIFEST).read_text())
     assert set(manifest) == {ENGLISH[1].name, f"vi/{ENGLISH[1].name}"}
+
+
+def test_a_text_has_one_translation_in_every_catalog():
+    """tr() looks a text up in every catalog at once, so the same English must read the same in each."""
+    seen: dict[str, tuple[str, str]] = {}
+    clashes = []
+    for path in sorted((ROOT / "i18n" / "vi").glob("*.po")):
+        for entry in polib.pofile(str(path)).translated_entries():
+            if entry.msgid in seen and seen[entry.msgid][1] != entry.msgstr:
+                clashes.append(f"{entry.msgid!r}: {seen[entry.msgid][0]} and {path.name} translate it differently")
+            seen.setdefault(entry.msgid, (path.name, entry.msgstr))
+    assert clashes == [], "\n".join(clashes)
