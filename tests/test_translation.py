@@ -195,6 +195,7 @@ def test_a_translation_that_breaks_structure_is_reported():
     assert "English text itself" in " ".join(translate.entry_problems(en, en, True))
     assert "fields" in " ".join(translate.entry_problems("{n} windows", "{m} cửa sổ", False))
     assert translate.entry_problems("epoch", "epoch", False, same_ok=True) == []
+    assert "line breaks" in " ".join(translate.entry_problems("Try np.tanh(-3.0).", "Thử\nnp.tanh(-3.0).", False))
 
 
 def test_strings_a_learner_sees_must_be_literal():

@@ -377,7 +377,10 @@ def entry_problems(msgid: str, msgstr: str, markdown: bool, same_ok: bool = Fals
         if levels_en != levels_tr:
             found.append(f"the headings differ (keep one heading per English heading, same level): {levels_en} -> "
                          f"{levels_tr}")
-    elif sorted(FIELD.findall(msgid)) != sorted(FIELD.findall(msgstr)):
+    elif msgstr.count("\n") != msgid.count("\n"):
+        found.append("the line breaks differ from the English (a message or label breaks its lines where the "
+                     "English does)")
+    if not markdown and sorted(FIELD.findall(msgid)) != sorted(FIELD.findall(msgstr)):
         found.append(f"the {{fields}} differ (keep each as it is): {FIELD.findall(msgid)} -> {FIELD.findall(msgstr)}")
     if msgid.endswith("\n") != msgstr.endswith("\n"):
         found.append("the translation must end with a line break exactly when the English does")
