@@ -24,7 +24,13 @@ Tools that the notebooks use without teaching them: ``plots``, ``results``, ``so
 Private plumbing (the shared input checks): ``_validate``.
 """
 
+from pathlib import Path
+
 from course_utils.source import show_source
 
-__all__ = ["show_source"]
+# The course folder (notebooks/, data/, benchmarks/, requirements.txt), wherever a notebook runs from: notebooks/,
+# notebooks/vi/, student/ or student/vi/.
+COURSE_DIR = Path(__file__).resolve().parent.parent
+
+__all__ = ["COURSE_DIR", "show_source"]
 __version__ = "1.0.0"

@@ -344,9 +344,11 @@ def _targets(text: str) -> list[str]:
 
 
 SAME = "same in Vietnamese"  # a translator's comment (# same in Vietnamese) for a text that stays as it is
+BREAKS = "line break on purpose"  # a translator's comment for a plot label broken over two lines to fit
 
 
-def entry_problems(msgid: str, msgstr: str, markdown: bool, same_ok: bool = False) -> list[str]:
+def entry_problems(msgid: str, msgstr: str, markdown: bool, same_ok: bool = False,
+                   breaks_ok: bool = False) -> list[str]:
     """What a translation changed that it must keep: formulas, code, links, headings, format fields.
 
     A translation equal to the English is refused when the English has words, unless ``same_ok`` (the translator
@@ -377,7 +379,7 @@ def entry_problems(msgid: str, msgstr: str, markdown: bool, same_ok: bool = Fals
         if levels_en != levels_tr:
             found.append(f"the headings differ (keep one heading per English heading, same level): {levels_en} -> "
                          f"{levels_tr}")
-    elif msgstr.count("\n") != msgid.count("\n"):
+    elif msgstr.count("\n") != msgid.count("\n") and not breaks_ok:
         found.append("the line breaks differ from the English (a message or label breaks its lines where the "
                      "English does)")
     if not markdown and sorted(FIELD.findall(msgid)) != sorted(FIELD.findall(msgstr)):
@@ -418,7 +420,8 @@ def problems(lang: str = "vi") -> list[str]:
                 markdown = "Markdown cell" in (entry.comment or "")
                 found.extend(f"{rel} ({where}): {issue}: {first!r}"
                              for issue in entry_problems(entry.msgid, entry.msgstr, markdown,
-                                                         SAME in (entry.tcomment or "")))
+                                                         SAME in (entry.tcomment or ""),
+                                                         BREAKS in (entry.tcomment or "")))
             if entry.msgid in english and entry.msgstr and "fuzzy" in entry.flags:
                 found.append(f"{rel}: fuzzy, the English changed since it was translated ({where}): {first!r}. "
                              "Revise the Vietnamese (the old English is the #| msgid line), then delete the fuzzy "
