@@ -144,7 +144,7 @@ def check_value(answer: Any, expected: Any, name: str = "", atol: float = 1e-6,
     ``mistakes`` maps a hint to the value that a typical mistake gives; an answer equal to one of them gets that
     hint instead of ``hint``. A wrong answer is told whether it is too large or too small, never the expected value.
     """
-    name = name or tr("your answer")
+    name = tr(name) if name else tr("your answer")
     problem = _difference(name, answer, expected, atol, rtol, reveal=False)
     if problem is None:
         print(tr("✅ {name} is right.").format(name=name))
@@ -275,7 +275,7 @@ def check_choice(answer: Any, correct: Any, explanation: str = "", name: str = "
     at the idea it misses, ``hint`` is the hint for the others. A wrong try gets its hint, never the answer; the
     answer ``"?"`` prints the right answer and its explanation (and returns False).
     """
-    name, explanation = name or tr("your answer"), tr(explanation) if explanation else ""
+    name, explanation = tr(name) if name else tr("your answer"), tr(explanation) if explanation else ""
     opts = _option_list(options)
     key = str(correct).strip().lower()
     hints = {str(k).strip().lower(): v for k, v in (hints or {}).items()}

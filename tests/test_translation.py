@@ -207,6 +207,8 @@ def test_strings_a_learner_sees_must_be_literal():
     assert [t for t, _ in found] == ["why", "look again"]
     with pytest.raises(translate.ExtractError):
         list(translate.code_strings('check_value(x, 1, hint=make_hint())', "x"))
+    named = 'check_value(f, 0.5, name="the forget gate")\ncheck_value(f_1, 0.5, name="f_1")'
+    assert [t for t, _ in translate.code_strings(named, "x")] == ["the forget gate"]  # a variable's name stays
 
 
 def test_links_move_with_the_cell():

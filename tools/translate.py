@@ -43,8 +43,9 @@ PACKAGE_CATALOG = "course_utils"
 SIMILAR = 0.5  # an English text this similar to a vanished one inherits its translation, marked fuzzy
 
 CHECKS = {  # self-check functions: which of their arguments a learner reads (keyword, position, part of a dict)
-    "check_choice": {"explanation": (2, "value"), "hint": (None, "value"), "hints": (None, "values")},
-    "check_value": {"hint": (5, "value"), "mistakes": (None, "keys")},
+    "check_choice": {"explanation": (2, "value"), "hint": (None, "value"), "hints": (None, "values"),
+                     "name": (3, "value")},
+    "check_value": {"hint": (5, "value"), "mistakes": (None, "keys"), "name": (2, "value")},
     "check_function": {"hint": (None, "value"), "mistakes": (None, "keys")},
 }
 
@@ -115,7 +116,8 @@ def code_strings(source: str, where: str, names: dict[str, ast.expr] | None = No
                     values.append(node.args[position])
                 for value in values:
                     for text in _strings(value, part, names, where):
-                        yield text, f"a self-check's {keyword} ({name})"
+                        if keyword != "name" or not text.isidentifier():  # a variable's name stays as it is
+                            yield text, f"a self-check's {keyword} ({name})"
 
 
 def assignments(sources: list[str]) -> dict[str, ast.expr]:
