@@ -1,6 +1,7 @@
-"""What a workshop room needs: every notebook, English and Vietnamese, runs with the network cut, in reverse order,
-each from a fresh kernel, writes nothing into the repository, and renders to the HTML reading copy and to slides
-that load nothing from another host (the Vietnamese edition in site/vi/, each page linking to its twin)."""
+"""What a workshop room needs: every notebook runs with the network cut, in reverse order, each from a fresh kernel,
+writes nothing into the repository, and renders to the HTML reading copy and to slides that load nothing from
+another host, each page linking to its twin in the other edition. tests/test_offline_vi.py does the same for the
+Vietnamese edition (notebooks/vi, site/vi/), which runs only there: nbval runs the English notebooks."""
 
 import errno
 import html
@@ -57,8 +58,15 @@ def untracked() -> set[str]:
     return set(out.splitlines())
 
 
-@pytest.mark.skipif(offline_prefix() is None, reason="cannot cut the network here (needs unshare and ip)")
-def test_notebooks_run_offline_in_reverse_order(tmp_path):
+HEADLESS_NOTE = "[headless] In JupyterLab you would move: {controls}. Showing the current values:"
+
+
+def run_edition_offline(tmp_path: Path, lang: str) -> None:
+    """Run one edition's notebooks (English: notebooks/, Vietnamese: notebooks/vi/) in reverse order with the network
+    cut, render them, and check the reading copy and the slides. Each edition has its own test file, so that the
+    two run side by side (pytest-xdist gives each file to one worker)."""
+    paths = NOTEBOOKS if lang == "en" else VIETNAMESE
+    folder_name = "" if lang == "en" else f"{lang}/"
     prefix = offline_prefix()
     assert_network_cut(prefix)  # the cut is real
     before = untracked()
@@ -71,46 +79,49 @@ def test_notebooks_run_offline_in_reverse_order(tmp_path):
     assert assets.returncode == 0, assets.stderr[-2000:]
     run = subprocess.run(
         [*prefix, sys.executable, str(ROOT / "tools" / "nbtools.py"), "build", "--reverse",
-         "--html", str(site), "--slides", str(site), *assets.stdout.split()],
+         "--html", str(site), "--slides", str(site), *assets.stdout.split(), *map(str, paths)],
         cwd=ROOT, capture_output=True, text=True, timeout=1500,
     )
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     order = [line.split()[1] for line in run.stdout.splitlines() if line.startswith("ran ")]
-    assert order == [f"vi/{p.name}" for p in reversed(NOTEBOOKS)] + [p.name for p in reversed(NOTEBOOKS)]
+    assert order == [f"{folder_name}{p.name}" for p in reversed(NOTEBOOKS)]
     assert untracked() == before, "a notebook wrote files into the repository; write under a temporary folder"
-    # the reading copy and the slides
-    for folder, twin, lang in ((site, "vi/", "en"), (site / "vi", "../", "vi")):
-        index = (folder / "index.html").read_text()
-        assert f'href="{twin}index.html"' in index, "the index links to the other edition's"
-        for path in NOTEBOOKS:
-            assert f'href="{path.stem}.html"' in index
-            page = (folder / f"{path.stem}.html").read_text()
-            assert page.count("jp-Cell") > 10, f"{path.stem}.html looks empty"
-            assert not re.search(r'href="\d\d_\w+\.ipynb', page), "links between pages must point at .html files"
-            assert f'<html lang="{lang}">' in page and f'href="{twin}{path.stem}.html"' in page, "language switch"
-            deck = (folder / f"{path.stem}.slides.html").read_text()
-            assert "reveal" in deck.lower()
-    # the Vietnamese pages show the course's messages in Vietnamese (the kernel ran in notebooks/vi): the widgets'
-    # headless note, up to its first filled-in value
-    note = "[headless] In JupyterLab you would move: {controls}. Showing the current values:"
-    import polib
+    # the reading copy and the slides, each page linking to its twin in the other edition
+    folder, twin = (site, "vi/") if lang == "en" else (site / lang, "../")
+    index = (folder / "index.html").read_text()
+    assert f'href="{twin}index.html"' in index, "the index links to the other edition's"
+    for path in NOTEBOOKS:
+        assert f'href="{path.stem}.html"' in index
+        page = (folder / f"{path.stem}.html").read_text()
+        assert page.count("jp-Cell") > 10, f"{path.stem}.html looks empty"
+        assert not re.search(r'href="\d\d_\w+\.ipynb', page), "links between pages must point at .html files"
+        assert f'<html lang="{lang}">' in page and f'href="{twin}{path.stem}.html"' in page, "language switch"
+        deck = (folder / f"{path.stem}.slides.html").read_text()
+        assert "reveal" in deck.lower()
+    # the course's own messages are in the edition's language (the kernel ran in the edition's folder): the
+    # widgets' headless note, up to its first filled-in value
+    note = HEADLESS_NOTE
+    if lang != "en":
+        import polib
 
-    translated = polib.pofile(str(ROOT / "i18n" / "vi" / "course_utils.po")).find(note).msgstr
-    assert translated and translated != note
-    assert html.escape(translated.split("{")[0]) in (site / "vi" / "03_lstm_internals.html").read_text()
-    assert html.escape(note.split("{")[0]) in (site / "03_lstm_internals.html").read_text()
+        note = polib.pofile(str(ROOT / "i18n" / lang / "course_utils.po")).find(HEADLESS_NOTE).msgstr
+        assert note and note != HEADLESS_NOTE
+    assert html.escape(note.split("{")[0]) in (folder / "03_lstm_internals.html").read_text()
     # nothing is loaded from another host: scripts, style sheets and fonts all come from site/_static
     sys.path.insert(0, str(ROOT / "tools"))
     import nbtools
 
-    pages = [*site.glob("*.html"), *site.glob("vi/*.html")]
-    for page in [*pages, *(site / "_static" / "reveal.js" / "dist").rglob("*.css")]:
+    for page in [*folder.glob("*.html"), *(site / "_static" / "reveal.js" / "dist").rglob("*.css")]:
         found = nbtools.external_urls(page.read_text(encoding="utf-8"))
         assert not found, f"{page.name} loads from another host: {found[:3]}"
-    for folder in (site, site / "vi"):
-        plots = sum((folder / f"{p.stem}.html").read_text().count("data:image/png") for p in NOTEBOOKS)
-        assert plots >= len(NOTEBOOKS), "the reading copy should show the notebooks' plots"
-        assert set(json.loads((folder / "timings.json").read_text())) == {p.stem for p in NOTEBOOKS}
+    plots = sum((folder / f"{p.stem}.html").read_text().count("data:image/png") for p in NOTEBOOKS)
+    assert plots >= len(NOTEBOOKS), "the reading copy should show the notebooks' plots"
+    assert set(json.loads((folder / "timings.json").read_text())) == {p.stem for p in NOTEBOOKS}
+
+
+@pytest.mark.skipif(offline_prefix() is None, reason="cannot cut the network here (needs unshare and ip)")
+def test_notebooks_run_offline_in_reverse_order(tmp_path):
+    run_edition_offline(tmp_path, "en")  # the Vietnamese edition: tests/test_offline_vi.py
 
 
 def test_external_loads_are_found_and_cdn_modules_dropped():
