@@ -19,7 +19,7 @@ PROVIDERS = {
     "traitlets": "nbconvert", "nbstripout": "nbstripout",
 }
 CPU_INDEX_LINE = "--extra-index-url https://download.pytorch.org/whl/cpu"
-FIRST_PARTY = {"course_utils", "nbtools", "course", "conftest", "translate"}
+FIRST_PARTY = {"course_utils", "nbtools", "course", "conftest", "translate", "test_offline"}
 
 
 def requirement_lines() -> list[str]:

@@ -78,8 +78,8 @@ def run_edition_offline(tmp_path: Path, lang: str) -> None:
         pytest.skip("npm is missing: cannot fetch the pages' JavaScript (tools/web_assets.sh)")
     assert assets.returncode == 0, assets.stderr[-2000:]
     run = subprocess.run(
-        [*prefix, sys.executable, str(ROOT / "tools" / "nbtools.py"), "build", "--reverse",
-         "--html", str(site), "--slides", str(site), *assets.stdout.split(), *map(str, paths)],
+        [*prefix, sys.executable, str(ROOT / "tools" / "nbtools.py"), "build", *map(str, paths), "--reverse",
+         "--html", str(site), "--slides", str(site), *assets.stdout.split()],
         cwd=ROOT, capture_output=True, text=True, timeout=1500,
     )
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
