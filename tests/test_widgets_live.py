@@ -21,10 +21,12 @@ def widget_views(cell: nbformat.NotebookNode) -> int:
 
 
 def run_live(nb: nbformat.NotebookNode, cwd: Path) -> None:
-    # No cell of these notebooks takes more than a few seconds. The short timeout bounds a known nbclient stall with
-    # live widgets (jupyter/nbclient#312): a reply that has arrived is only returned when the wait times out, and the
-    # run then goes on. With the former 600 s, a stalled cell cost ten minutes.
-    NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(cwd)}},
+    # No cell of these notebooks takes more than a few seconds (the slowest whole notebook runs in about 20 s, and
+    # twice that beside busy processes). The short timeout bounds a known nbclient stall with live widgets
+    # (jupyter/nbclient#312): a reply that has arrived is only returned when the wait times out, and the run then
+    # goes on. With the former 600 s a stalled cell cost ten minutes, with 120 s two (it happens in about one run in
+    # three, in 06).
+    NotebookClient(nb, timeout=60, kernel_name="python3", resources={"metadata": {"path": str(cwd)}},
                    store_widget_state=True).execute()
 
 
