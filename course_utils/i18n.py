@@ -69,9 +69,7 @@ def catalog(lang: str) -> dict[str, str]:
     lang = _checked(lang, "the language")
     table: dict[str, str] = {}
     for path in sorted((CATALOGS / lang).glob("*.po")):
-        for entry in polib.pofile(str(path)).translated_entries():
-            if not entry.obsolete:
-                table[entry.msgid] = entry.msgstr
+        table.update((entry.msgid, entry.msgstr) for entry in polib.pofile(str(path)).translated_entries())
     return table
 
 

@@ -40,6 +40,7 @@ I18N = ROOT / "i18n"
 PACKAGE = ROOT / "course_utils"
 LANGUAGES = {"vi": "Vietnamese"}  # the translations (English is the source)
 PACKAGE_CATALOG = "course_utils"
+FIELD = re.compile(r"\{\w*(?:[:!][^{}]*)?\}")  # a str.format field: {name}, {value!r}, {got:.6g}
 SIMILAR = 0.5  # an English text this similar to a vanished one inherits its translation, marked fuzzy
 
 CHECKS = {  # self-check functions: which of their arguments a learner reads (keyword, position, part of a dict)
@@ -207,19 +208,19 @@ def merged(name: str, lang: str, texts: list[tuple[str, str, str]]) -> polib.POF
             entry.msgstr, entry.flags, entry.tcomment = before.msgstr, list(before.flags), before.tcomment
             entry.previous_msgid = before.previous_msgid
         wanted[text] = entry
-        if "{" in text and re.search(r"\{\w*(?:[:!][^{}]*)?\}", text) and kind != "Markdown cell":
-            if "python-brace-format" not in entry.flags:
-                entry.flags.append("python-brace-format")
+        if kind != "Markdown cell" and FIELD.search(text) and "python-brace-format" not in entry.flags:
+            entry.flags.append("python-brace-format")
     vanished = [e for e in old if not e.obsolete and e.msgid not in wanted and e.msgstr]
     used = set()
     for entry in wanted.values():
         if entry.msgstr or not vanished:
             continue
-        best = max(vanished, key=lambda e: difflib.SequenceMatcher(None, e.msgid, entry.msgid).ratio())
-        if difflib.SequenceMatcher(None, best.msgid, entry.msgid).ratio() >= SIMILAR:
-            entry.msgstr, entry.tcomment = best.msgstr, best.tcomment
-            entry.previous_msgid = best.msgid
-            entry.flags = [*entry.flags, "fuzzy"] if "fuzzy" not in entry.flags else entry.flags
+        ratio, best = max(((difflib.SequenceMatcher(None, e.msgid, entry.msgid).ratio(), e) for e in vanished),
+                          key=lambda scored: scored[0])
+        if ratio >= SIMILAR:
+            entry.msgstr, entry.tcomment, entry.previous_msgid = best.msgstr, best.tcomment, best.msgid
+            if "fuzzy" not in entry.flags:
+                entry.flags.append("fuzzy")
             used.add(best.msgid)
     for entry in wanted.values():
         if "fuzzy" not in entry.flags:
@@ -253,7 +254,7 @@ def translations(name: str, lang: str) -> dict[str, str]:
     path = catalog_path(name, lang)
     if not path.exists():
         return {}
-    return {e.msgid: e.msgstr for e in polib.pofile(str(path)).translated_entries() if not e.obsolete}
+    return {e.msgid: e.msgstr for e in polib.pofile(str(path)).translated_entries()}  # neither fuzzy nor obsolete
 
 
 def restate(name: str, english: tuple[str, str], translated: tuple[str, str], lang: str = "vi") -> bool:
@@ -337,7 +338,6 @@ def build(paths: list[Path], lang: str = "vi", quiet: bool = False) -> int:
 MATH = re.compile(r"\$\$.+?\$\$|\$[^$]+?\$", re.S)  # display and inline formulas (an inline one may wrap)
 CODE_SPAN = re.compile(r"`[^`\n]+`")
 FENCED = re.compile(r"^```.*?^```", re.S | re.M)
-FIELD = re.compile(r"\{\w*(?:[:!][^{}]*)?\}")
 WORD = re.compile(r"[A-Za-z]{4,}")
 
 
@@ -466,7 +466,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"catalogs updated: {len(changed)} changed" + "".join(f"\n  {p.relative_to(ROOT)}" for p in changed))
     if args.command in ("build", "vi"):
         left = build(paths)
-        print(f"built {len(paths)} Vietnamese notebook(s) in {time.perf_counter() - start:.1f} s"
+        print(f"built {len(paths)} Vietnamese notebook(s); done in {time.perf_counter() - start:.1f} s"
               + (f"; {left} Markdown cells are still English (untranslated or fuzzy)" if left else ""))
     if args.command == "status":
         status()
